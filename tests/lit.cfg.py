@@ -1,0 +1,15 @@
+# lit configuration for bpc's golden tests (.bpm sources and .mlir inputs).
+import os
+import lit.formats
+
+config.name = "bpc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".bpm", ".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(os.path.dirname(config.bpc_bin_dir), "tests")
+config.excludes = ["Inputs", "unit", "fuzz", "CMakeLists.txt", "lit.cfg.py"]
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.bpc_bin_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+config.substitutions.append(("%bpc", os.path.join(config.bpc_bin_dir, "bpc")))
+config.substitutions.append(("%examples", os.path.join(config.bpc_source_dir, "examples")))
