@@ -100,27 +100,18 @@ const char *describeForTarget(const Expr &e) {
 
 } // namespace
 
-ASTBuilder::ASTBuilder(const SourceText &text, DiagnosticEngine &diags, unsigned bufferId,
-                       llvm::StringRef buffer, SubParseFn subParse)
-    : text(text), diags(diags), bufferId(bufferId), buffer(buffer),
-      subParse(std::move(subParse)) {}
+ASTBuilder::ASTBuilder(const SourceText &text, ErrorFn onError, llvm::StringRef buffer,
+                       SubParseFn subParse)
+    : text(text), onError(std::move(onError)), buffer(buffer), subParse(std::move(subParse)) {}
 
 void ASTBuilder::error(Loc at, const std::string &message) {
   errors = true;
-  if (!diags.tooManyErrors())
-    diags.error(bufferId, at, message);
+  onError(at, message);
 }
 
 //===----------------------------------------------------------------------===//
 // Statements
 //===----------------------------------------------------------------------===//
-
-StmtList ASTBuilder::buildFile(P::File_inputContext *ctx) {
-  StmtList body;
-  for (P::StmtContext *stmt : ctx->stmt())
-    buildStmt(stmt, body);
-  return body;
-}
 
 ExprPtr ASTBuilder::buildFStringField(P::Fstring_expr_inputContext *ctx) {
   return buildTestlistStarExpr(ctx->testlist_star_expr());

@@ -26,10 +26,17 @@ public:
   /// [begin, end); returns null after reporting an error.
   using SubParseFn = std::function<ast::ExprPtr(uint32_t begin, uint32_t end)>;
 
-  ASTBuilder(const SourceText &text, DiagnosticEngine &diags, unsigned bufferId,
-             llvm::StringRef buffer, SubParseFn subParse);
+  /// Receives each error; the parser merges them with the syntax errors so
+  /// that all are reported in source order.
+  using ErrorFn = std::function<void(ast::Loc, const std::string &)>;
 
-  ast::StmtList buildFile(grammar::BPMParser::File_inputContext *ctx);
+  ASTBuilder(const SourceText &text, ErrorFn onError, llvm::StringRef buffer,
+             SubParseFn subParse);
+
+  /// Appends the statements of one top-level `stmt` to `out`.
+  void buildTopLevel(grammar::BPMParser::StmtContext *ctx, ast::StmtList &out) {
+    buildStmt(ctx, out);
+  }
   ast::ExprPtr buildFStringField(grammar::BPMParser::Fstring_expr_inputContext *ctx);
 
   bool hadErrors() const { return errors; }
@@ -87,8 +94,7 @@ private:
   void error(ast::Loc at, const std::string &message);
 
   const SourceText &text;
-  DiagnosticEngine &diags;
-  unsigned bufferId;
+  ErrorFn onError;
   llvm::StringRef buffer;
   SubParseFn subParse;
   bool errors = false;

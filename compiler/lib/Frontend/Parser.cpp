@@ -23,6 +23,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+
 using namespace bpc;
 
 bool SourceText::decode(llvm::StringRef source, uint32_t start, uint32_t &errorOffset,
@@ -71,7 +73,9 @@ bool SourceText::decode(llvm::StringRef source, uint32_t start, uint32_t &errorO
 
 namespace {
 
-/// One parse of one range of the buffer: the file, or an f-string field.
+/// The parse of one file: the file itself and, nested, its f-string fields.
+/// Every error (lexical, syntax, post-parse) is collected and reported in
+/// source order at the end, since the whole file is lexed before it is parsed.
 class ParseSession {
 public:
   ParseSession(unsigned bufferId, llvm::StringRef filename, DiagnosticEngine &diags,
@@ -80,129 +84,131 @@ public:
         buffer(diags.getSourceMgr().getMemoryBuffer(bufferId)->getBuffer()) {}
 
   std::unique_ptr<ast::Module> parseFile();
-  ast::ExprPtr parseField(uint32_t begin, uint32_t end);
 
 private:
-  template <typename Entry>
-  bool parseRange(uint32_t begin, uint32_t end, bool expressionOnly, Entry entry);
+  using Error = SyntaxErrorStrategy::Error;
+  /// Runs the start rule on the parser and builds the AST as it goes.
+  using Entry = std::function<void(grammar::BPMParser &, antlr4::BufferedTokenStream &,
+                                   ASTBuilder &)>;
+
+  bool parseRange(uint32_t begin, uint32_t end, bool expressionOnly, const Entry &entry);
+  ast::ExprPtr parseField(uint32_t begin, uint32_t end);
+  void addError(ast::Loc loc, const std::string &message) { errors.push_back({loc, message, 0}); }
 
   unsigned bufferId;
   std::string filename;
   DiagnosticEngine &diags;
   ParserLimits limits;
   llvm::StringRef buffer;
-  std::unique_ptr<ast::Module> module;
-  ast::ExprPtr field;
+  std::vector<Error> errors;
 };
 
-/// Lexes and parses buffer bytes [begin, end) with `entry` (a function that
-/// runs the start rule and builds the AST from its context). Returns false
-/// after reporting errors.
-template <typename Entry>
-bool ParseSession::parseRange(uint32_t begin, uint32_t end, bool expressionOnly, Entry entry) {
+/// Lexes and parses buffer bytes [begin, end) with `entry`. Returns false
+/// when it found an error (recorded in `errors`).
+bool ParseSession::parseRange(uint32_t begin, uint32_t end, bool expressionOnly,
+                              const Entry &entry) {
+  size_t errorsBefore = errors.size();
   SourceText text;
   uint32_t badOffset = 0;
   std::string decodeError;
   if (!text.decode(buffer.slice(begin, end), begin, badOffset, decodeError)) {
-    diags.error(bufferId, {badOffset, badOffset + 1}, decodeError);
+    addError({badOffset, badOffset + 1}, decodeError);
     return false;
   }
-  // Lexical and syntax errors are collected first and reported in source
-  // order, since the whole file is lexed before it is parsed.
-  std::vector<SyntaxErrorStrategy::Error> errors;
   CodePointStream input(text.codePoints(), filename);
   grammar::BPMLexer lexer(&input);
   lexer.removeErrorListeners();
   LayoutTokenSource layout(
       lexer,
       [&](size_t from, size_t to, const std::string &message) {
-        errors.push_back({{text.byteOffset(from), text.byteOffset(to)}, message, 0});
+        addError({text.byteOffset(from), text.byteOffset(to)}, message);
       },
       limits, expressionOnly);
   antlr4::CommonTokenStream tokens(&layout);
   tokens.fill();
   text.setTokens(&tokens);
+  if (layout.isFatal())
+    return false;
 
-  bool ok = false;
-  if (!layout.isFatal()) {
-    grammar::BPMParser parser(&tokens);
-    parser.removeErrorListeners();
-    // Stage 1: the fast SLL prediction, giving up on the first error.
-    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-        antlr4::atn::PredictionMode::SLL);
-    try {
-      ok = entry(parser, text, /*mayBuild=*/errors.empty());
-    } catch (antlr4::ParseCancellationException &) {
-      // Stage 2: full LL, statement by statement, to find every error.
-      auto strategy = std::make_shared<SyntaxErrorStrategy>(text, layout.endedInsideBrackets());
-      parser.setErrorHandler(strategy);
-      parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
-          antlr4::atn::PredictionMode::LL);
-      parser.reset();
-      std::vector<SyntaxErrorStrategy::Error> found;
-      if (expressionOnly) {
-        parser.fstring_expr_input();
-        if (strategy->firstError() && !strategy->firstError()->message.empty())
-          found.push_back(*strategy->firstError());
-      } else {
-        found = findSyntaxErrors(parser, tokens, *strategy);
-      }
-      // Past a bracket that is never closed every line is one logical line,
-      // so what the parser says there is a consequence of that one error.
-      uint32_t unclosedAt = text.byteOffset(layout.unclosedBracketStart());
-      for (SyntaxErrorStrategy::Error &e : found)
-        if (!layout.endedInsideBrackets() || e.loc.begin < unclosedAt)
-          errors.push_back(std::move(e));
-      if (errors.empty()) // the LL parse accepts what SLL could not decide
-        errors.push_back({{text.byteOffset(0), text.byteOffset(0)},
-                          "invalid syntax (the parser could not tell where)", 0});
-    }
+  grammar::BPMParser parser(&tokens);
+  parser.removeErrorListeners();
+  // Stage 1: the fast SLL prediction, giving up on the first error.
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::SLL);
+  ASTBuilder builder(
+      text, [&](ast::Loc loc, const std::string &message) { addError(loc, message); }, buffer,
+      [this](uint32_t b, uint32_t e) { return parseField(b, e); });
+  try {
+    entry(parser, tokens, builder);
+    return errors.size() == errorsBefore;
+  } catch (antlr4::ParseCancellationException &) {
   }
-  std::stable_sort(errors.begin(), errors.end(),
-                   [](const auto &a, const auto &b) { return a.loc.begin < b.loc.begin; });
-  for (const SyntaxErrorStrategy::Error &e : errors)
-    if (!diags.tooManyErrors())
-      diags.error(bufferId, e.loc, e.message);
-  return ok && errors.empty();
+  // Stage 2: full LL, statement by statement, to find every error.
+  auto strategy = std::make_shared<SyntaxErrorStrategy>(text, layout.endedInsideBrackets());
+  parser.setErrorHandler(strategy);
+  parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(
+      antlr4::atn::PredictionMode::LL);
+  parser.reset();
+  std::vector<Error> found;
+  if (expressionOnly) {
+    parser.fstring_expr_input();
+    if (strategy->firstError() && !strategy->firstError()->message.empty())
+      found.push_back(*strategy->firstError());
+  } else {
+    found = findSyntaxErrors(parser, tokens, *strategy);
+  }
+  // Past a bracket that is never closed every line is one logical line,
+  // so what the parser says there is a consequence of that one error.
+  uint32_t unclosedAt = text.byteOffset(layout.unclosedBracketStart());
+  for (Error &e : found)
+    if (!layout.endedInsideBrackets() || e.loc.begin < unclosedAt)
+      errors.push_back(std::move(e));
+  if (errors.size() == errorsBefore) // the LL parse accepts what SLL could not decide
+    addError({text.byteOffset(0), text.byteOffset(0)},
+             "invalid syntax (the parser could not tell where)");
+  return false;
 }
 
 std::unique_ptr<ast::Module> ParseSession::parseFile() {
-  module = std::make_unique<ast::Module>();
+  auto module = std::make_unique<ast::Module>();
   module->filename = filename;
   module->bufferId = bufferId;
-  unsigned errorsBefore = diags.errorCount();
-  bool ok = parseRange(0, static_cast<uint32_t>(buffer.size()), /*expressionOnly=*/false,
-                       [&](grammar::BPMParser &parser, const SourceText &text, bool mayBuild) {
-                         auto *tree = parser.file_input();
-                         if (!mayBuild || diags.errorCount() != errorsBefore)
-                           return false;
-                         ASTBuilder builder(text, diags, bufferId, buffer,
-                                            [this](uint32_t b, uint32_t e) {
-                                              return parseField(b, e);
-                                            });
-                         module->body = builder.buildFile(tree);
-                         return !builder.hadErrors();
-                       });
-  if (!ok)
+  bool ok = parseRange(
+      0, static_cast<uint32_t>(buffer.size()), /*expressionOnly=*/false,
+      [&](grammar::BPMParser &parser, antlr4::BufferedTokenStream &tokens, ASTBuilder &builder) {
+        // One top-level statement at a time, freeing its parse tree once its
+        // AST is built: a large file never holds its whole parse tree.
+        while (true) {
+          size_t type = tokens.LA(1);
+          if (type == antlr4::Token::EOF)
+            break;
+          if (type == grammar::BPMLexer::NEWLINE) {
+            tokens.consume();
+            continue;
+          }
+          builder.buildTopLevel(parser.stmt(), module->body);
+          parser.getTreeTracker().reset();
+        }
+      });
+  std::stable_sort(errors.begin(), errors.end(),
+                   [](const Error &a, const Error &b) { return a.loc.begin < b.loc.begin; });
+  for (const Error &e : errors)
+    if (!diags.tooManyErrors())
+      diags.error(bufferId, e.loc, e.message);
+  if (!ok || !errors.empty())
     return nullptr;
-  return std::move(module);
+  return module;
 }
 
 ast::ExprPtr ParseSession::parseField(uint32_t begin, uint32_t end) {
   ast::ExprPtr result;
-  unsigned errorsBefore = diags.errorCount();
-  parseRange(begin, end, /*expressionOnly=*/true,
-             [&](grammar::BPMParser &parser, const SourceText &text, bool mayBuild) {
-    auto *tree = parser.fstring_expr_input();
-    if (!mayBuild || diags.errorCount() != errorsBefore)
-      return false;
-    ASTBuilder builder(text, diags, bufferId, buffer,
-                       [this](uint32_t b, uint32_t e) { return parseField(b, e); });
-    result = builder.buildFStringField(tree);
-    return !builder.hadErrors();
-  });
-  return result;
+  bool ok = parseRange(
+      begin, end, /*expressionOnly=*/true,
+      [&](grammar::BPMParser &parser, antlr4::BufferedTokenStream &, ASTBuilder &builder) {
+        result = builder.buildFStringField(parser.fstring_expr_input());
+      });
+  return ok ? std::move(result) : nullptr;
 }
 
 /// Runs `fn` on a thread whose stack is large enough for the nesting limits.
