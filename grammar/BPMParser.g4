@@ -14,6 +14,9 @@ options { tokenVocab = BPMLexer; }
 
 // ---------------------------------------------------------------- entries
 
+// A whole file. Parser.cpp drives `stmt` one top-level statement at a time
+// (so each parse tree can be freed once its AST is built); this rule states
+// the same shape and is what tools such as grun see.
 file_input
     : ( NEWLINE | stmt )* EOF
     ;
