@@ -189,9 +189,11 @@ test
     | LAMBDA varargslist? COLON test                    # lambdaTest
     ;
 
+// `is not` and `not in` come first: `x is not y` must not read as
+// `x is (not y)`, which the lenient operand rule would also accept.
 comp_op
     : LESS_THAN | GREATER_THAN | EQUALS | GT_EQ | LT_EQ | NOT_EQ
-    | IN | NOT IN | IS | IS NOT
+    | NOT IN | IS NOT | IN | IS
     ;
 
 varargslist

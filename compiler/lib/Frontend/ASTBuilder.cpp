@@ -62,10 +62,10 @@ BinOpKind binOpFor(size_t type) {
 }
 
 CmpOpKind cmpOpFor(P::Comp_opContext *ctx) {
+  if (ctx->IS())
+    return ctx->NOT() ? CmpOpKind::IsNot : CmpOpKind::Is;
   if (ctx->NOT())
     return CmpOpKind::NotIn;
-  if (ctx->IS())
-    return ctx->children.size() > 1 ? CmpOpKind::IsNot : CmpOpKind::Is;
   if (ctx->IN()) return CmpOpKind::In;
   if (ctx->LESS_THAN()) return CmpOpKind::Lt;
   if (ctx->GREATER_THAN()) return CmpOpKind::Gt;
@@ -318,9 +318,11 @@ StmtPtr ASTBuilder::buildCompound(P::Compound_stmtContext *ctx) {
   ExprList decorators;
   for (P::DecoratorContext *d : decorated->decorator())
     decorators.push_back(buildNamedExprTest(d->namedexpr_test()));
+  // As in Python, a decorated definition starts at its `def` or `class`;
+  // the decorators keep their own ranges.
   if (auto *f = decorated->funcdef())
-    return buildFuncDef(f, std::move(decorators), loc(decorated));
-  return buildClassDef(decorated->classdef(), std::move(decorators), loc(decorated));
+    return buildFuncDef(f, std::move(decorators), loc(f));
+  return buildClassDef(decorated->classdef(), std::move(decorators), loc(decorated->classdef()));
 }
 
 StmtPtr ASTBuilder::buildIf(P::If_stmtContext *ctx) {
@@ -337,7 +339,9 @@ StmtPtr ASTBuilder::buildIf(P::If_stmtContext *ctx) {
     elseBody = buildSuite(suites.back());
   StmtPtr result;
   for (size_t i = tests.size(); i-- > 0;) {
-    Loc at = {clauseLocs[i].begin, loc(suites[i]).end};
+    // Each clause's If runs to the end of the whole statement: its orelse
+    // holds the clauses after it, as in Python.
+    Loc at = {clauseLocs[i].begin, loc(suites.back()).end};
     auto stmt = make<IfStmt>(at);
     stmt->test = buildNamedExprTest(tests[i]);
     stmt->body = buildSuite(suites[i]);
@@ -409,7 +413,11 @@ StmtPtr ASTBuilder::buildTry(P::Try_stmtContext *ctx) {
       continue;
     switch (state) {
     case Body: stmt->body = buildSuite(suite); break;
-    case Except: stmt->handlers.back().body = buildSuite(suite); break;
+    case Except:
+      // A handler's range covers its body, as in Python.
+      stmt->handlers.back().loc.end = loc(suite).end;
+      stmt->handlers.back().body = buildSuite(suite);
+      break;
     case Else: stmt->orelse = buildSuite(suite); break;
     case Finally: stmt->finalbody = buildSuite(suite); break;
     }
@@ -833,7 +841,16 @@ void ASTBuilder::buildCall(CallExpr &call, P::ArglistContext *ctx) {
         if (args.size() > 1)
           error(at, "generator expression must be parenthesized when it is not the only "
                     "argument");
-        auto gen = make<ComprehensionExpr>(Expr::Kind::GeneratorExp, at);
+        // A sole generator argument, `f(x for x in y)`, borrows the call's
+        // parentheses; its range includes them, as in Python.
+        Loc genAt = at;
+        if (args.size() == 1)
+          for (const Child &c : childrenOf(dynamic_cast<antlr4::ParserRuleContext *>(ctx->parent)))
+            if (c.type() == Lexer::OPEN_PAREN)
+              genAt.begin = loc(c.token).begin;
+            else if (c.type() == Lexer::CLOSE_PAREN)
+              genAt.end = loc(c.token).end;
+        auto gen = make<ComprehensionExpr>(Expr::Kind::GeneratorExp, genAt);
         gen->elt = buildTest(arg->test());
         gen->generators = buildCompFor(arg->comp_for());
         call.args.push_back(std::move(gen));

@@ -1,0 +1,270 @@
+//===- Interp.h - The Python-level evaluator --------------------*- C++ -*-===//
+//
+// Interp evaluates a module's AST over concrete Values, following CPython's
+// rules. Python exceptions travel as C++ exceptions (PyException) because
+// they unwind through arbitrarily deep evaluation; `return`, `break` and
+// `continue` are ordinary results (Flow) because they are frequent.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BPC_TRACER_INTERP_H
+#define BPC_TRACER_INTERP_H
+
+#include "bpc/Frontend/AST.h"
+#include "bpc/Frontend/Diagnostics.h"
+#include "bpc/Tracer/Interpreter.h"
+#include "bpc/Tracer/Value.h"
+
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/Twine.h"
+
+#include <memory>
+#include <vector>
+
+namespace bpc::tracer {
+
+/// Built-in exception classes the evaluator itself raises.
+enum class Exc {
+  BaseException, Exception, ArithmeticError, ZeroDivisionError, OverflowError,
+  ValueError, TypeError, LookupError, KeyError, IndexError, NameError,
+  UnboundLocalError, AttributeError, AssertionError, RuntimeError,
+  RecursionError, NotImplementedError, StopIteration, ImportError,
+  ModuleNotFoundError, SystemExit, KeyboardInterrupt, ZZLast
+};
+
+/// Which names a function (or comprehension) binds, decided statically as
+/// Python's compiler does: a name assigned anywhere in the body is local.
+struct ScopeInfo {
+  llvm::StringSet<> locals, globals, nonlocals;
+  bool hasYield = false;
+};
+
+/// The classes of built-in values.
+struct BuiltinTypes {
+  ClassRef object, type, int_, float_, bool_, str, list, tuple, dict, set,
+      range, slice, noneType, function, builtinFunction, method, module,
+      property, staticmethod, classmethod, super_, dictKeys, dictValues,
+      dictItems, notImplementedType, ellipsisType;
+  ClassRef exceptions[static_cast<int>(Exc::ZZLast)];
+};
+
+/// How a statement ended.
+enum class Flow { Normal, Return, Break, Continue };
+
+class Interp {
+public:
+  Interp(const ast::Module &module, DiagnosticEngine &diags,
+         const RunOptions &options, llvm::raw_ostream &out);
+  ~Interp();
+
+  /// Runs the module; returns the exit status.
+  int run();
+
+  //===--------------------------------------------------------------------===//
+  // Exceptions (Exceptions.cpp)
+  //===--------------------------------------------------------------------===//
+
+  [[noreturn]] void raise(Exc kind, const llvm::Twine &message);
+  [[noreturn]] void raiseArgs(Exc kind, std::vector<Value> args);
+  /// Raises NameError/AttributeError for `name`, suggesting the closest of
+  /// `candidates` the way CPython 3.11's traceback does.
+  [[noreturn]] void raiseMissingName(Exc kind, const llvm::Twine &message, llvm::StringRef name,
+                                     llvm::ArrayRef<std::vector<std::string>> candidates);
+  /// Raises an exception instance or class (`raise X`).
+  [[noreturn]] void raiseValue(const Value &exc);
+  ClassObject *excClass(Exc kind) { return types.exceptions[static_cast<int>(kind)].get(); }
+  /// Creates an instance of exception class `cls` with `args`.
+  Value newException(ClassObject *cls, std::vector<Value> args);
+  /// Whether the raised `exc` is matched by an `except` clause's value.
+  bool exceptionMatches(const Value &exc, const Value &filter);
+  bool isExceptionOf(const PyException &e, Exc kind);
+  /// Records that `e` passed through `loc` in the current frame.
+  void annotate(PyException &e, ast::Loc loc);
+  /// Prints an uncaught exception as a caret traceback.
+  void reportUncaught(const Value &exc);
+  std::string exceptionMessage(const Value &exc);
+
+  //===--------------------------------------------------------------------===//
+  // Types and conversions (Operators.cpp, Objects.cpp)
+  //===--------------------------------------------------------------------===//
+
+  ClassObject *typeOf(const Value &v);
+  std::string typeName(const Value &v) { return typeOf(v)->name; }
+  bool isInstance(const Value &v, ClassObject *cls) { return typeOf(v)->isSubclassOf(cls); }
+  std::string repr(const Value &v);
+  std::string str(const Value &v);
+  bool truthy(const Value &v);
+  int64_t hash(const Value &v);
+  bool equals(const Value &a, const Value &b);
+  /// format(v, spec).
+  std::string formatValue(const Value &v, llvm::StringRef spec);
+  /// An int from an int-like value or an object with __index__.
+  int64_t toIndex(const Value &v, llvm::StringRef what);
+  /// An int argument of a built-in: toIndex with CPython's message.
+  int64_t intArg(const Value &v) {
+    return toIndex(v, "'" + typeName(v) + "' object cannot be interpreted as an integer");
+  }
+  /// A non-negative length (len()).
+  int64_t length(const Value &v);
+
+  Value binaryOp(ast::BinOpKind op, const Value &a, const Value &b, bool inPlace = false);
+  Value unaryOp(ast::UnaryOpKind op, const Value &v);
+  Value compare(ast::CmpOpKind op, const Value &a, const Value &b);
+  bool lessThan(const Value &a, const Value &b);
+  bool contains(const Value &container, const Value &item);
+  Value getItem(const Value &container, const Value &index);
+  void setItem(const Value &container, const Value &index, Value value);
+  void delItem(const Value &container, const Value &index);
+
+  //===--------------------------------------------------------------------===//
+  // Iteration (Objects.cpp)
+  //===--------------------------------------------------------------------===//
+
+  /// Calls `body` on each element; stops early when it returns false.
+  void forEach(const Value &iterable, llvm::function_ref<bool(const Value &)> body);
+  std::vector<Value> toVector(const Value &iterable);
+  Value getIter(const Value &iterable);
+  /// The next element, or nullopt at the end.
+  std::optional<Value> next(const Value &iterator);
+
+  //===--------------------------------------------------------------------===//
+  // Attributes and calls (Calls.cpp)
+  //===--------------------------------------------------------------------===//
+
+  Value getAttr(const Value &obj, llvm::StringRef name);
+  /// getAttr that returns nullopt instead of raising AttributeError.
+  std::optional<Value> getAttrOpt(const Value &obj, llvm::StringRef name);
+  void setAttr(const Value &obj, llvm::StringRef name, Value value);
+  void delAttr(const Value &obj, llvm::StringRef name);
+  /// A dunder method of a user instance's class, bound, or nullopt; special
+  /// methods are looked up on the type, as in CPython.
+  std::optional<Value> specialMethod(const Value &obj, llvm::StringRef name);
+
+  Value call(const Value &callee, CallArgs &args);
+  Value call(const Value &callee, std::vector<Value> positional);
+  /// Name of a callable for messages (`f`, `A.f`, `len`).
+  std::string callableName(const Value &callee);
+
+  /// Creates a class from a class statement's pieces.
+  Value makeClass(const std::string &name, std::vector<Value> bases, Scope &body);
+  ClassRef makeBuiltinClass(llvm::StringRef name, ClassObject *base);
+
+  //===--------------------------------------------------------------------===//
+  // Built-ins (Builtins.cpp, Methods.cpp, Modules.cpp)
+  //===--------------------------------------------------------------------===//
+
+  void installTypes();
+  void installBuiltins();
+  void installMethods();
+  void installExceptions();
+  /// `import name`: the module object bound for `name`, shown as `display`.
+  Value importModule(const std::string &name, const std::string &display);
+  /// Attribute of a stub module: a known submodule (bp.math), or else a
+  /// NotImplementedError naming what the script touched.
+  Value stubAttribute(ModuleObject &module, llvm::StringRef name);
+  /// Adds a builtin function to `dict`.
+  void defineBuiltin(AttrDict &dict, llvm::StringRef name, BuiltinFn fn, bool isMethod = false);
+  void print(llvm::StringRef text) { out << text; }
+  /// Python's str.format.
+  std::string strFormat(llvm::StringRef format, CallArgs &args);
+  /// Python's `fmt % args`.
+  std::string percentFormat(llvm::StringRef format, const Value &args);
+  Value sorted(std::vector<Value> items, const Value &key, bool reverse);
+
+  //===--------------------------------------------------------------------===//
+  // Evaluation (Interpreter.cpp, Expressions.cpp, Scope.cpp)
+  //===--------------------------------------------------------------------===//
+
+  Value eval(const ast::Expr &e);
+  Flow exec(const ast::Stmt &s);
+  Flow execBlock(const ast::StmtList &body);
+  void assign(const ast::Expr &target, const Value &value);
+  Value loadName(const std::string &name, ast::Loc loc);
+  void storeName(const std::string &name, Value value);
+  void deleteName(const std::string &name);
+  const ScopeInfo &functionInfo(const void *key, const std::vector<ast::Param> &params,
+                                const ast::StmtList *body, const ast::Expr *lambdaBody);
+  const ScopeInfo &comprehensionInfo(const ast::ComprehensionExpr &e);
+  /// Calls a user function (binds arguments, runs the body).
+  Value callFunction(FunctionObject &fn, CallArgs &args);
+  /// Evaluates a call's argument list (`*xs`, `**kw` expanded).
+  CallArgs evalArgs(const ast::CallExpr &call);
+  /// The current frame's depth: 0 at module level.
+  unsigned depth() const { return static_cast<unsigned>(frames.size()) - 1; }
+
+  /// A user-visible frame.
+  struct Frame {
+    std::string name;
+    FunctionObject *function = nullptr;
+    ScopeRef scope;
+    Value firstArg; // for zero-argument super()
+    Value returnValue;
+    /// Prefix of the qualified names defined in this frame: "" at module
+    /// level, "f.<locals>." in a function, "A." in a class body.
+    std::string qualPrefix;
+  };
+
+  const ast::Module &module;
+  DiagnosticEngine &diags;
+  const RunOptions &options;
+  llvm::raw_ostream &out;
+  BuiltinTypes types;
+  AttrDict builtins;
+  ScopeRef globals;
+  std::vector<Frame> frames;
+  /// Exceptions being handled by enclosing `except` blocks (innermost last):
+  /// bare `raise` re-raises the last one, and new ones get it as __context__.
+  std::vector<Value> handling;
+  Value notImplemented, ellipsis;
+  unsigned recursionLimit = 1000;
+  /// Guards repr/eq of self-containing or very deep containers.
+  unsigned nestingDepth = 0;
+  llvm::DenseMap<const void *, std::unique_ptr<ScopeInfo>> scopeInfos;
+  llvm::StringMap<Value> moduleCache;
+  /// Classes of iterator objects, by type name (list_iterator, zip, ...).
+  llvm::StringMap<ClassRef> iteratorClasses;
+  /// Containers whose repr is in progress: a self-containing list prints
+  /// as `[[...]]` instead of recursing forever.
+  std::vector<const Object *> reprStack;
+  /// Single-character strings, so that iterating a str does not allocate.
+  std::vector<Value> charCache;
+};
+
+/// Bounds the C++ recursion of nested evaluation (calls, repr of nested
+/// containers) so that it raises RecursionError instead of overflowing.
+class RecursionGuard {
+public:
+  RecursionGuard(Interp &interp, const char *what);
+  ~RecursionGuard() { --interp.nestingDepth; }
+
+private:
+  Interp &interp;
+};
+
+/// CPython's set operators (| & - ^), giving CPython's element order.
+Value setOperation(Interp &interp, ast::BinOpKind op, const SetObject &a, const SetObject &b);
+/// |= &= -= ^= on `a`.
+void setOperationInPlace(Interp &interp, ast::BinOpKind op, SetObject &a, const SetObject &b);
+/// set(s) / s.copy().
+SetObject *copySet(Interp &interp, const SetObject &s);
+
+//===----------------------------------------------------------------------===//
+// Argument helpers for built-ins
+//===----------------------------------------------------------------------===//
+
+/// Checks a built-in's positional argument count and rejects keywords,
+/// raising TypeError with CPython's wording.
+void expectArgs(Interp &interp, llvm::StringRef name, const CallArgs &args,
+                unsigned min, unsigned max);
+/// Removes keyword `name` from `args` and returns its value.
+std::optional<Value> takeKeyword(CallArgs &args, llvm::StringRef name);
+/// Raises if keywords remain after a built-in took the ones it knows.
+void rejectKeywords(Interp &interp, llvm::StringRef fname, const CallArgs &args);
+/// The str payload of `v`, or a TypeError naming `what`.
+const std::string &expectStr(Interp &interp, const Value &v, llvm::StringRef what);
+
+} // namespace bpc::tracer
+
+#endif // BPC_TRACER_INTERP_H
