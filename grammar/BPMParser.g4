@@ -117,8 +117,9 @@ while_stmt
     : WHILE namedexpr_test COLON suite ( ELSE COLON suite )?
     ;
 
+// The iterable may unpack, `for x in *a, b:`, as since Python 3.9.
 for_stmt
-    : FOR exprlist IN testlist COLON suite ( ELSE COLON suite )?
+    : FOR exprlist IN testlist_star_expr COLON suite ( ELSE COLON suite )?
     ;
 
 try_stmt
@@ -132,8 +133,12 @@ except_clause
     : EXCEPT ( test ( AS NAME )? )?
     ;
 
+// The items may be parenthesized, `with (a as b, c as d):`, as since Python
+// 3.10. The parenthesized alternative comes first so that `with (a, b):`
+// means two items, as in Python, rather than one tuple.
 with_stmt
-    : WITH with_item ( COMMA with_item )* COLON suite
+    : WITH OPEN_PAREN with_item ( COMMA with_item )* COMMA? CLOSE_PAREN COLON suite
+    | WITH with_item ( COMMA with_item )* COLON suite
     ;
 
 with_item
@@ -179,9 +184,11 @@ namedexpr_test
     ;
 
 // Boolean, comparison, conditional and lambda levels (lowest precedence last).
+// The right operand of a comparison is an `expr`, as in Python: that keeps
+// `a is not b` from reading as `a is (not b)` and rejects `a < not b`.
 test
     : expr                                              # exprTest
-    | test comp_op test                                 # compareTest
+    | test comp_op expr                                 # compareTest
     | NOT test                                          # notTest
     | test AND test                                     # andTest
     | test OR test                                      # orTest
@@ -251,7 +258,7 @@ subscriptlist
     ;
 
 subscript
-    : test
+    : namedexpr_test
     | test? COLON test? ( COLON test? )?
     ;
 
@@ -269,7 +276,7 @@ testlist_star_expr
 
 dictorsetmaker
     : dict_item ( comp_for | ( COMMA dict_item )* COMMA? )
-    | ( test | star_expr ) ( comp_for | ( COMMA ( test | star_expr ) )* COMMA? )
+    | ( namedexpr_test | star_expr ) ( comp_for | ( COMMA ( namedexpr_test | star_expr ) )* COMMA? )
     ;
 
 dict_item
@@ -282,7 +289,7 @@ arglist
     ;
 
 argument
-    : test comp_for?
+    : namedexpr_test comp_for?
     | NAME ASSIGN test
     | POWER test
     | STAR test

@@ -302,7 +302,8 @@ void ASTBuilder::setContext(Expr &target, ExprContext ctx, const char *what) {
   if (llvm::isa<CompareExpr>(target) && ctx == ExprContext::Store)
     hint = "; did you mean '==' instead of '='?";
   else if (llvm::isa<ConstantExpr>(target) || llvm::isa<CallExpr>(target))
-    hint = "; assign to a name, an attribute or a subscript instead";
+    hint = ctx == ExprContext::Del ? "; delete a name, an attribute or a subscript instead"
+                                   : "; assign to a name, an attribute or a subscript instead";
   error(target.getLoc(), fmt::format("cannot {} {}{}", what, described, hint));
 }
 
@@ -369,7 +370,7 @@ StmtPtr ASTBuilder::buildFor(P::For_stmtContext *ctx) {
   auto stmt = make<ForStmt>(loc(ctx));
   stmt->target = buildExprlist(ctx->exprlist());
   setContext(*stmt->target, ExprContext::Store, "assign to");
-  stmt->iter = buildTestlist(ctx->testlist());
+  stmt->iter = buildTestlistStarExpr(ctx->testlist_star_expr());
   ++loopDepth;
   stmt->body = buildSuite(ctx->suite(0));
   --loopDepth;
@@ -645,6 +646,22 @@ ExprPtr ASTBuilder::buildNamedExprTest(P::Namedexpr_testContext *ctx) {
   return named;
 }
 
+ExprPtr ASTBuilder::buildDisjunction(P::TestContext *ctx) {
+  // The `in` and `if` parts of a comprehension stop before a conditional
+  // expression in Python, so an unparenthesized one cannot be there.
+  if (dynamic_cast<P::CondTestContext *>(ctx))
+    error(loc(ctx), "invalid syntax: put this conditional expression in parentheses");
+  return buildOperand(ctx);
+}
+
+ExprPtr ASTBuilder::buildOperand(P::TestContext *ctx) {
+  // The grammar lets a lambda start any operand of `test`; Python allows one
+  // only as a whole expression (or the `else` part of a conditional).
+  if (dynamic_cast<P::LambdaTestContext *>(ctx))
+    error(loc(ctx), "invalid syntax: put this lambda in parentheses");
+  return buildTest(ctx);
+}
+
 ExprPtr ASTBuilder::buildTest(P::TestContext *ctx) {
   Loc at = loc(ctx);
   if (auto *e = dynamic_cast<P::ExprTestContext *>(ctx))
@@ -653,18 +670,18 @@ ExprPtr ASTBuilder::buildTest(P::TestContext *ctx) {
     // Chains arrive left-nested: ((a < b) < c). Flatten an unparenthesized
     // comparison on the left into one Compare node, as Python does.
     std::vector<P::CompareTestContext *> chain{c};
-    while (auto *left = dynamic_cast<P::CompareTestContext *>(chain.back()->test(0)))
+    while (auto *left = dynamic_cast<P::CompareTestContext *>(chain.back()->test()))
       chain.push_back(left);
     auto compare = make<CompareExpr>(at);
-    compare->left = buildTest(chain.back()->test(0));
+    compare->left = buildOperand(chain.back()->test());
     for (size_t i = chain.size(); i-- > 0;) {
       compare->ops.push_back(cmpOpFor(chain[i]->comp_op()));
-      compare->comparators.push_back(buildTest(chain[i]->test(1)));
+      compare->comparators.push_back(buildExpr(chain[i]->expr()));
     }
     return compare;
   }
   if (auto *n = dynamic_cast<P::NotTestContext *>(ctx))
-    return make<UnaryOpExpr>(at, UnaryOpKind::Not, buildTest(n->test()));
+    return make<UnaryOpExpr>(at, UnaryOpKind::Not, buildOperand(n->test()));
   if (dynamic_cast<P::AndTestContext *>(ctx) || dynamic_cast<P::OrTestContext *>(ctx)) {
     bool isAnd = dynamic_cast<P::AndTestContext *>(ctx) != nullptr;
     auto boolOp = make<BoolOpExpr>(at, isAnd ? BoolOpKind::And : BoolOpKind::Or);
@@ -680,15 +697,15 @@ ExprPtr ASTBuilder::buildTest(P::TestContext *ctx) {
       operands.push_back(dynamic_cast<P::TestContext *>(pairCtx->children.back()));
       cur = dynamic_cast<P::TestContext *>(pairCtx->children.front());
     }
-    boolOp->values.push_back(buildTest(cur));
+    boolOp->values.push_back(buildOperand(cur));
     for (size_t i = operands.size(); i-- > 0;)
-      boolOp->values.push_back(buildTest(operands[i]));
+      boolOp->values.push_back(buildOperand(operands[i]));
     return boolOp;
   }
   if (auto *c = dynamic_cast<P::CondTestContext *>(ctx)) {
     auto ifExp = make<IfExpExpr>(at);
-    ifExp->body = buildTest(c->test(0));
-    ifExp->test = buildTest(c->test(1));
+    ifExp->body = buildOperand(c->test(0));
+    ifExp->test = buildOperand(c->test(1));
     ifExp->orelse = buildTest(c->test(2));
     return ifExp;
   }
@@ -838,24 +855,31 @@ void ASTBuilder::buildCall(CallExpr &call, P::ArglistContext *ctx) {
         error(at, "positional argument follows keyword argument; move it before the keyword "
                   "arguments");
       if (arg->comp_for()) {
+        // `f(x for x in y, )` and `class C(x for x in y)` need parentheses too.
+        bool inClass = dynamic_cast<P::ClassdefContext *>(ctx->parent) != nullptr;
         if (args.size() > 1)
           error(at, "generator expression must be parenthesized when it is not the only "
                     "argument");
+        else if (!ctx->COMMA().empty() || inClass)
+          error(at, "generator expression must be parenthesized here");
         // A sole generator argument, `f(x for x in y)`, borrows the call's
         // parentheses; its range includes them, as in Python.
         Loc genAt = at;
-        if (args.size() == 1)
-          for (const Child &c : childrenOf(dynamic_cast<antlr4::ParserRuleContext *>(ctx->parent)))
+        if (args.size() == 1) {
+          auto *parent = dynamic_cast<antlr4::ParserRuleContext *>(ctx->parent);
+          for (const Child &c : childrenOf(parent)) {
             if (c.type() == Lexer::OPEN_PAREN)
               genAt.begin = loc(c.token).begin;
             else if (c.type() == Lexer::CLOSE_PAREN)
               genAt.end = loc(c.token).end;
+          }
+        }
         auto gen = make<ComprehensionExpr>(Expr::Kind::GeneratorExp, genAt);
-        gen->elt = buildTest(arg->test());
+        gen->elt = buildNamedExprTest(arg->namedexpr_test());
         gen->generators = buildCompFor(arg->comp_for());
         call.args.push_back(std::move(gen));
       } else {
-        call.args.push_back(buildTest(arg->test()));
+        call.args.push_back(buildNamedExprTest(arg->namedexpr_test()));
       }
     }
   }
@@ -869,7 +893,7 @@ std::vector<Comprehension> ASTBuilder::buildCompFor(P::Comp_forContext *ctx) {
     gen.loc = loc(current);
     gen.target = buildExprlist(current->exprlist());
     setContext(*gen.target, ExprContext::Store, "assign to");
-    gen.iter = buildTest(current->test());
+    gen.iter = buildDisjunction(current->test());
     P::Comp_iterContext *iter = current->comp_iter();
     current = nullptr;
     while (iter) {
@@ -878,7 +902,7 @@ std::vector<Comprehension> ASTBuilder::buildCompFor(P::Comp_forContext *ctx) {
         break;
       }
       P::Comp_ifContext *cond = iter->comp_if();
-      gen.ifs.push_back(buildTest(cond->test()));
+      gen.ifs.push_back(buildDisjunction(cond->test()));
       iter = cond->comp_iter();
     }
     generators.push_back(std::move(gen));
@@ -898,7 +922,7 @@ ExprPtr ASTBuilder::buildSubscripts(P::SubscriptlistContext *ctx) {
 
 ExprPtr ASTBuilder::buildSubscript(P::SubscriptContext *ctx) {
   if (ctx->COLON().empty())
-    return buildTest(ctx->test(0));
+    return buildNamedExprTest(ctx->namedexpr_test());
   auto slice = make<SliceExpr>(loc(ctx));
   unsigned colons = 0;
   for (const Child &c : childrenOf(ctx)) {
@@ -1065,6 +1089,7 @@ struct FieldScan {
   size_t exprBegin = 0, exprEnd = 0; // within the body
   char conversion = 0;
   bool debug = false;
+  size_t debugEnd = 0; // just after the `=` of `{x=}` and the spaces after it
   bool hasSpec = false;
   size_t specBegin = 0, specEnd = 0;
   size_t end = 0; // index just after the closing '}'
@@ -1121,8 +1146,14 @@ bool scanField(llvm::StringRef body, size_t open, FieldScan &field, std::string 
       break;
     }
   }
-  if (!field.debug)
+  if (field.debug) {
+    // `{x = }`: spaces after the `=` belong to the printed text.
+    while (i < body.size() && std::strchr(" \t\f\r\n", body[i]) != nullptr)
+      ++i;
+    field.debugEnd = i;
+  } else {
     field.exprEnd = i;
+  }
   if (i >= body.size()) {
     error = "f-string: expecting '}'";
     errorAt = open;
@@ -1258,7 +1289,7 @@ ExprPtr ASTBuilder::buildStrings(P::AtomContext *ctx,
           uint32_t exprBegin = base + static_cast<uint32_t>(field.exprBegin);
           uint32_t exprEnd = base + static_cast<uint32_t>(field.exprEnd);
           if (field.debug) // `{x=}` prints the expression text, then the value
-            literal += body.slice(field.exprBegin, field.exprEnd + 1).str();
+            literal += body.slice(field.exprBegin, field.debugEnd).str();
           flush(into, literal, pendingLoc);
           ExprPtr value = subParse(exprBegin, exprEnd);
           if (!value) {

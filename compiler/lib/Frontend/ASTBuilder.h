@@ -62,6 +62,12 @@ private:
 
   // Expressions.
   ast::ExprPtr buildTest(P::TestContext *ctx);
+  /// buildTest for an operand of `and`, `or`, `not`, a comparison or a
+  /// conditional's condition, where an unparenthesized lambda is an error.
+  ast::ExprPtr buildOperand(P::TestContext *ctx);
+  /// buildOperand for the `in` and `if` parts of a comprehension, where an
+  /// unparenthesized conditional expression is an error too.
+  ast::ExprPtr buildDisjunction(P::TestContext *ctx);
   ast::ExprPtr buildExpr(P::ExprContext *ctx);
   ast::ExprPtr buildAtom(P::AtomContext *ctx);
   ast::ExprPtr buildNamedExprTest(P::Namedexpr_testContext *ctx);

@@ -76,7 +76,9 @@ private:
     --depth;
   }
 
-  static std::string quoted(const std::string &s) {
+  /// `bytes` escapes every byte above 0x7F, which is not text; a `str`
+  /// prints its UTF-8 as is.
+  static std::string quoted(const std::string &s, bool bytes = false) {
     std::string out = "\"";
     for (unsigned char c : s) {
       switch (c) {
@@ -86,7 +88,7 @@ private:
       case '\t': out += "\\t"; break;
       case '\r': out += "\\r"; break;
       default:
-        if (c < 0x20 || c == 0x7F)
+        if (c < 0x20 || c == 0x7F || (bytes && c > 0x7F))
           out += fmt::format("\\x{:02x}", c);
         else
           out += static_cast<char>(c);
@@ -171,7 +173,7 @@ private:
       case ConstantExpr::Type::Float: text = fmt::format("float {}", c.text); break;
       case ConstantExpr::Type::Imag: text = fmt::format("imag {}", c.text); break;
       case ConstantExpr::Type::Str: text = "str " + quoted(c.text); break;
-      case ConstantExpr::Type::Bytes: text = "bytes " + quoted(c.text); break;
+      case ConstantExpr::Type::Bytes: text = "bytes " + quoted(c.text, /*bytes=*/true); break;
       case ConstantExpr::Type::Ellipsis: text = "Ellipsis"; break;
       }
       line("Constant " + text, at);

@@ -296,7 +296,9 @@ void LayoutTokenSource::handleNewline(std::unique_ptr<antlr4::Token> token) {
     if (tabsAsOne <= current.tabsAsOne)
       onError(indentBegin, indentBegin + 1, tabError);
     indents.push_back({column, tabsAsOne});
-    if (indents.size() > limits.maxIndentDepth + 1) {
+    // Like CPython, count the file's own column as one of the levels: a
+    // block may nest 99 deep under the default limit of 100.
+    if (indents.size() > limits.maxIndentDepth) {
       fail(indentBegin, indentBegin + 1,
            fmt::format("too many levels of indentation (more than {})", limits.maxIndentDepth));
       return;

@@ -118,10 +118,12 @@ bool ParseSession::parseRange(uint32_t begin, uint32_t end, bool expressionOnly,
   CodePointStream input(text.codePoints(), filename);
   grammar::BPMLexer lexer(&input);
   lexer.removeErrorListeners();
+  std::vector<uint32_t> lexicalErrors; // where the tokens are already wrong
   LayoutTokenSource layout(
       lexer,
       [&](size_t from, size_t to, const std::string &message) {
         addError({text.byteOffset(from), text.byteOffset(to)}, message);
+        lexicalErrors.push_back(text.byteOffset(from));
       },
       limits, expressionOnly);
   antlr4::CommonTokenStream tokens(&layout);
@@ -161,8 +163,18 @@ bool ParseSession::parseRange(uint32_t begin, uint32_t end, bool expressionOnly,
   // Past a bracket that is never closed every line is one logical line,
   // so what the parser says there is a consequence of that one error.
   uint32_t unclosedAt = text.byteOffset(layout.unclosedBracketStart());
+  // The parser sees the tokens left after a lexical error (a dropped `$`, a
+  // mismatched bracket), so what it says later on that line is a
+  // consequence of the error already reported.
+  auto followsLexicalError = [&](uint32_t at) {
+    for (uint32_t lexical : lexicalErrors)
+      if (lexical <= at && buffer.slice(lexical, at).find_first_of("\r\n") == llvm::StringRef::npos)
+        return true;
+    return false;
+  };
   for (Error &e : found)
-    if (!layout.endedInsideBrackets() || e.loc.begin < unclosedAt)
+    if ((!layout.endedInsideBrackets() || e.loc.begin < unclosedAt) &&
+        !followsLexicalError(e.loc.begin))
       errors.push_back(std::move(e));
   if (errors.size() == errorsBefore) // the LL parse accepts what SLL could not decide
     addError({text.byteOffset(0), text.byteOffset(0)},

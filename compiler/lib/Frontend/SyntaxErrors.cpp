@@ -129,7 +129,10 @@ std::string describeExpected(antlr4::Parser *parser, const antlr4::misc::Interva
 } // namespace
 
 ast::Loc SyntaxErrorStrategy::where(antlr4::Parser *parser, antlr4::Token *offending) {
-  if (!isSynthesized(offending))
+  // An unexpected INDENT is at the first token of its line, which is where
+  // the error is; pointing after the previous line's last token would name
+  // the wrong line.
+  if (!isSynthesized(offending) || offending->getType() == Lexer::INDENT)
     return text.loc(offending);
   // Point just after the last real token: that is where something is missing.
   auto *stream = parser->getTokenStream();
