@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "bpc/Dialect/BP/IR/BPDialect.h"
+#include "bpc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -29,8 +30,9 @@ int main(int argc, char **argv) {
                   mlir::func::FuncDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect, mlir::memref::MemRefDialect,
                   mlir::scf::SCFDialect, mlir::tensor::TensorDialect>();
-  // canonicalize, cse, inline, symbol-dce, ...
-  mlir::registerTransformsPasses();
+  // canonicalize, cse, ... and the named stages (--bpc-bufferize, ...).
+  bpc::registerPipelineDialects(registry);
+  bpc::registerPipelines();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "bpc optimizer driver\n", registry));
 }

@@ -1,0 +1,30 @@
+//===- HostCodegen.h - LLVM dialect to host object code ---------*- C++ -*-===//
+
+#ifndef BPC_TARGET_HOSTCODEGEN_H
+#define BPC_TARGET_HOSTCODEGEN_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace bpc {
+
+enum class HostOutput { LLVMIR, Assembly, Object };
+
+/// Translates a module in the LLVM dialect to LLVM IR, optimises it at -O3
+/// for the host CPU (position-independent, no fast-math: eager and jitted
+/// code must agree bit for bit, DESIGN.md §3) and writes the requested form.
+llvm::Error emitHostCode(mlir::ModuleOp module, HostOutput kind, llvm::raw_pwrite_stream &os);
+
+/// Links objects and static libraries into a shared library with the
+/// system C compiler driver (`cc -shared`).
+llvm::Error linkSharedLibrary(llvm::ArrayRef<std::string> inputs, llvm::StringRef output);
+
+} // namespace bpc
+
+#endif // BPC_TARGET_HOSTCODEGEN_H
