@@ -1,0 +1,124 @@
+//===- ModelManifest.h - What code generation needs to know of a model -*- C++ -*-===//
+//
+// The tracer's description of a built model, handed to the library emitter
+// together with the lowered module: the model prefix, its Variables with
+// their initial values, and the exported jitted functions with the
+// signatures of DESIGN.md §4a. Plain data: it mirrors the runtime's
+// descriptors (runtime/include/bpc/model.h) without depending on them.
+//
+// Kernel convention (agreed with the lowering). The kernel of an exported
+// function is a `func.func` marked `llvm.emit_c_interface` that takes
+//
+//   1. the ordinary arguments, in order, as tensors (memrefs after
+//      bufferization), then
+//   2. the dyn Variables it uses, in the order of `varIndices`, updated in
+//      place: the new value of a Variable is returned as a tensor equivalent
+//      to its argument, and `drop-equivalent-buffer-results` removes that
+//      result, so no result is left for it after bufferization;
+//
+// and returns every remaining result as a memref the kernel allocated. After
+// the CPU pipeline MLIR 19 exports
+//
+//   void _mlir_ciface_K([R *res,] A0 *arg0, ..., V0 *var0, ...);
+//
+// where every parameter is a pointer to a memref descriptor
+// `{T *alloc, *aligned; int64_t offset[, sizes[N], strides[N]]}` (rank 0 has
+// no arrays). No result: no `res`. One result: `res` points to its
+// descriptor. Several results: `res` points to a struct holding their
+// descriptors in order (the LLVM struct the function returns, stored by the
+// wrapper). No result is written into an `%out` argument.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BPC_TARGET_MODELMANIFEST_H
+#define BPC_TARGET_MODELMANIFEST_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bpc {
+
+/// Element types of the C ABI, in the order of `bpc_dtype`.
+enum class DType { F32, F64, I32, I64, Bool };
+
+/// One dimension of an argument or result: static (`symbol` empty, `size`
+/// >= 0) or symbolic (`symbol` names it, e.g. "n"; `size` is ignored).
+struct Dim {
+  int64_t size = 0;
+  std::string symbol;
+
+  static Dim fixed(int64_t size) { return {size, {}}; }
+  static Dim named(std::string symbol) { return {-1, std::move(symbol)}; }
+  bool isSymbolic() const { return !symbol.empty(); }
+};
+
+/// An ordinary argument or a result of an exported function.
+struct TensorSpec {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<Dim> dims; ///< Empty for a rank-0 array.
+};
+
+/// A Variable of the model, in ABI (`vars()`) order.
+struct VariableSpec {
+  std::string name; ///< Path from the module, e.g. "lr.w".
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  /// Row-major initial value in host byte order, dtypeSize(dtype) *
+  /// product(shape) bytes (bool: one byte 0/1); empty means all zeros.
+  std::vector<uint8_t> initial;
+};
+
+/// A module-level name bound to a `bm.jit(...)` result.
+struct FunctionSpec {
+  std::string name;   ///< Exported name, e.g. "lr_jit": the C entry is prefix_name.
+  std::string kernel; ///< Symbol of the kernel's func.func, e.g. "lr_step".
+  std::vector<TensorSpec> args;
+  std::vector<TensorSpec> results;
+  /// The dyn Variables the kernel takes after its arguments, as indices into
+  /// ModelManifest::variables, in kernel parameter order.
+  std::vector<int32_t> varIndices;
+};
+
+struct ModelManifest {
+  std::string prefix; ///< A C identifier: "model" gives model_create etc.
+  std::vector<VariableSpec> variables;
+  std::vector<FunctionSpec> functions;
+};
+
+/// Bytes per element as the runtime stores it (bool: 1).
+inline int64_t dtypeSize(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+  case DType::I32:
+    return 4;
+  case DType::F64:
+  case DType::I64:
+    return 8;
+  case DType::Bool:
+    return 1;
+  }
+  return 0;
+}
+
+/// The short name used in documentation and messages: f32, f64, i32, i64, bool.
+inline const char *dtypeName(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+    return "f32";
+  case DType::F64:
+    return "f64";
+  case DType::I32:
+    return "i32";
+  case DType::I64:
+    return "i64";
+  case DType::Bool:
+    return "bool";
+  }
+  return "?";
+}
+
+} // namespace bpc
+
+#endif // BPC_TARGET_MODELMANIFEST_H

@@ -1,0 +1,742 @@
+//===- LibraryEmitter.cpp - A lowered model to libNAME.so + NAME.h --------===//
+//
+// Generates the model's C header and C99 glue (descriptors, kernel shims,
+// entry points) as text and builds the library with the system `cc`: the
+// glue only fills plain structs and calls other functions, which C states
+// more readably and more checkably (the C compiler type-checks it against the
+// runtime's headers) than hand-built LLVM IR would.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bpc/Target/LibraryEmitter.h"
+
+#include "bpc/Target/HostCodegen.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <iterator>
+#include <optional>
+
+#ifndef BPC_RUNTIME_LIBRARY
+#error "BPC_RUNTIME_LIBRARY (path of libbpc_runtime.a) must be defined by the build"
+#endif
+#ifndef BPC_RUNTIME_INCLUDE_DIR
+#error "BPC_RUNTIME_INCLUDE_DIR (the runtime's include directory) must be defined by the build"
+#endif
+
+using namespace bpc;
+
+namespace {
+
+llvm::Error makeError(std::string message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+bool isIdentifier(llvm::StringRef name) {
+  if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_'))
+    return false;
+  return llvm::all_of(name, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+bool isCKeyword(llvm::StringRef name) {
+  static const char *const keywords[] = {
+      "auto",     "break",  "case",     "char",   "const",    "continue", "default",
+      "do",       "double", "else",     "enum",   "extern",   "float",    "for",
+      "goto",     "if",     "inline",   "int",    "long",     "register", "restrict",
+      "return",   "short",  "signed",   "sizeof", "static",   "struct",   "switch",
+      "typedef",  "union",  "unsigned", "void",   "volatile", "while",    "_Bool",
+      "_Complex", "_Imaginary", "bool", "class", "this", "new", "delete", "template"};
+  return llvm::is_contained(keywords, name);
+}
+
+/// A C string literal; names are paths like "lr.w", but nothing stops a
+/// model from using other characters.
+std::string cString(llvm::StringRef text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\')
+      out += {'\\', static_cast<char>(c)};
+    else if (c >= 0x20 && c < 0x7f)
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("\\{:03o}", c);
+  }
+  return out + "\"";
+}
+
+const char *dtypeEnum(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+    return "BPC_F32";
+  case DType::F64:
+    return "BPC_F64";
+  case DType::I32:
+    return "BPC_I32";
+  case DType::I64:
+    return "BPC_I64";
+  case DType::Bool:
+    return "BPC_BOOL";
+  }
+  return "?";
+}
+
+std::string shapeText(DType dtype, llvm::ArrayRef<Dim> dims) {
+  std::string out = fmt::format("{}[", dtypeName(dtype));
+  for (size_t i = 0; i < dims.size(); ++i)
+    out += (i ? ", " : "") +
+           (dims[i].isSymbolic() ? dims[i].symbol : std::to_string(dims[i].size));
+  return out + "]";
+}
+
+std::vector<Dim> fixedDims(llvm::ArrayRef<int64_t> shape) {
+  std::vector<Dim> dims;
+  for (int64_t size : shape)
+    dims.push_back(Dim::fixed(size));
+  return dims;
+}
+
+/// The symbolic dimensions of `func` in the order the runtime numbers them:
+/// first appearance over the arguments (results may only reuse them).
+std::vector<std::string> symbolsOf(const FunctionSpec &func) {
+  std::vector<std::string> symbols;
+  for (const TensorSpec &arg : func.args)
+    for (const Dim &dim : arg.dims)
+      if (dim.isSymbolic() && !llvm::is_contained(symbols, dim.symbol))
+        symbols.push_back(dim.symbol);
+  return symbols;
+}
+
+/// C parameter names of `func`'s wrapper, arguments then results: the
+/// manifest's names where they are usable identifiers, `argN`/`resultN`
+/// otherwise (a keyword, `ctx`, or a repeated name).
+std::vector<std::string> parameterNames(const FunctionSpec &func) {
+  std::vector<std::string> names;
+  llvm::StringSet<> used = {"ctx"};
+  auto pick = [&](const TensorSpec &spec, const char *fallback, size_t index) {
+    std::string name = spec.name;
+    if (!isIdentifier(name) || isCKeyword(name) || used.contains(name))
+      name = fmt::format("{}{}", fallback, index);
+    used.insert(name);
+    names.push_back(name);
+  };
+  for (size_t i = 0; i < func.args.size(); ++i)
+    pick(func.args[i], "arg", i);
+  for (size_t i = 0; i < func.results.size(); ++i)
+    pick(func.results[i], "result", i);
+  return names;
+}
+
+std::string wrapperPrototype(const ModelManifest &manifest, const FunctionSpec &func) {
+  std::vector<std::string> names = parameterNames(func);
+  std::string out = fmt::format("bpc_status {}_{}({}_ctx *ctx", manifest.prefix, func.name,
+                                manifest.prefix);
+  for (size_t i = 0; i < names.size(); ++i)
+    out += fmt::format(", {}bpc_array *{}", i < func.args.size() ? "const " : "", names[i]);
+  return out + ")";
+}
+
+//===----------------------------------------------------------------------===//
+// Glue pieces
+//===----------------------------------------------------------------------===//
+
+/// C expression for one dimension inside a kernel shim.
+std::string dimExpr(const Dim &dim, llvm::ArrayRef<std::string> symbols) {
+  if (!dim.isSymbolic())
+    return fmt::format("INT64_C({})", dim.size);
+  return fmt::format("symbols[{}]", llvm::find(symbols, dim.symbol) - symbols.begin());
+}
+
+/// C expression for the product of `dims` (the element count, or a
+/// row-major stride when given a suffix of the dimensions).
+std::string productExpr(llvm::ArrayRef<Dim> dims, llvm::ArrayRef<std::string> symbols) {
+  if (dims.empty())
+    return "INT64_C(1)";
+  std::string out;
+  for (const Dim &dim : dims)
+    out += (out.empty() ? "" : " * ") + dimExpr(dim, symbols);
+  return out;
+}
+
+std::string memrefType(size_t rank) { return fmt::format("bpc_memref{}", rank); }
+
+/// An initialiser of a memref descriptor for a dense row-major buffer.
+std::string descriptorInit(llvm::StringRef data, llvm::ArrayRef<Dim> dims,
+                           llvm::ArrayRef<std::string> symbols) {
+  std::string out = fmt::format("{{{0}, {0}, 0", data.str());
+  if (dims.empty())
+    return out + "}";
+  std::string sizes, strides;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    sizes += (i ? ", " : "") + dimExpr(dims[i], symbols);
+    strides += (i ? ", " : "") + productExpr(dims.drop_front(i + 1), symbols);
+  }
+  return out + fmt::format(", {{{}}}, {{{}}}}}", sizes, strides);
+}
+
+/// Exact C literals for `count` elements of `bytes`. Floats are hex-float
+/// literals, which denote their value exactly; if any is NaN or infinite (no
+/// literal exists) the whole array is written as its bit patterns.
+struct InitialData {
+  const char *ctype;
+  std::vector<std::string> literals;
+};
+
+template <typename T> T load(const uint8_t *bytes) {
+  T value;
+  std::memcpy(&value, bytes, sizeof(T));
+  return value;
+}
+
+InitialData initialLiterals(DType dtype, const std::vector<uint8_t> &bytes) {
+  InitialData data;
+  int64_t size = dtypeSize(dtype);
+  int64_t count = static_cast<int64_t>(bytes.size()) / size;
+  auto each = [&](auto literal) {
+    for (int64_t i = 0; i < count; ++i)
+      data.literals.push_back(literal(bytes.data() + i * size));
+  };
+  auto floats = [&](auto zero, const char *ctype, const char *bitsType, const char *suffix) {
+    using T = decltype(zero);
+    bool finite = true;
+    for (int64_t i = 0; i < count; ++i)
+      finite = finite && std::isfinite(load<T>(bytes.data() + i * size));
+    if (finite) {
+      data.ctype = ctype;
+      each([&](const uint8_t *p) { return fmt::format("{:a}{}", load<T>(p), suffix); });
+      return;
+    }
+    data.ctype = bitsType;
+    each([&](const uint8_t *p) {
+      if constexpr (sizeof(T) == 4)
+        return fmt::format("UINT32_C(0x{:08x})", load<uint32_t>(p));
+      else
+        return fmt::format("UINT64_C(0x{:016x})", load<uint64_t>(p));
+    });
+  };
+  switch (dtype) {
+  case DType::F32:
+    floats(0.0f, "float", "uint32_t", "f");
+    break;
+  case DType::F64:
+    floats(0.0, "double", "uint64_t", "");
+    break;
+  case DType::I32:
+    data.ctype = "int32_t";
+    // INT32_MIN has no literal of its own (the minus applies to a positive
+    // literal), so every value goes through INT32_C of the magnitude.
+    each([](const uint8_t *p) {
+      int32_t v = load<int32_t>(p);
+      return v == INT32_MIN ? std::string("INT32_MIN") : fmt::format("INT32_C({})", v);
+    });
+    break;
+  case DType::I64:
+    data.ctype = "int64_t";
+    each([](const uint8_t *p) {
+      int64_t v = load<int64_t>(p);
+      return v == INT64_MIN ? std::string("INT64_MIN") : fmt::format("INT64_C({})", v);
+    });
+    break;
+  case DType::Bool:
+    data.ctype = "uint8_t";
+    each([](const uint8_t *p) { return std::to_string(*p); });
+    break;
+  }
+  return data;
+}
+
+void emitArray(std::string &out, llvm::StringRef declaration, llvm::ArrayRef<std::string> items,
+               size_t perLine) {
+  out += fmt::format("{} = {{", declaration.str());
+  for (size_t i = 0; i < items.size(); ++i)
+    out += (i % perLine == 0 ? "\n    " : " ") + items[i] + (i + 1 < items.size() ? "," : "");
+  out += "};\n";
+}
+
+void emitArgDescs(std::string &out, llvm::StringRef name, llvm::ArrayRef<TensorSpec> specs,
+                  llvm::ArrayRef<std::string> symbols) {
+  std::vector<std::string> items;
+  for (const TensorSpec &spec : specs) {
+    std::string shape, dimSymbol;
+    for (size_t d = 0; d < spec.dims.size(); ++d) {
+      const Dim &dim = spec.dims[d];
+      bool symbolic = dim.isSymbolic();
+      shape += (d ? ", " : "") + std::to_string(symbolic ? -1 : dim.size);
+      dimSymbol += (d ? ", " : "") +
+                   std::to_string(symbolic ? llvm::find(symbols, dim.symbol) - symbols.begin() : -1);
+    }
+    items.push_back(fmt::format("{{{}, {}, {}, {{{}}}, {{{}}}}}", cString(spec.name),
+                                dtypeEnum(spec.dtype), spec.dims.size(),
+                                shape.empty() ? "0" : shape, dimSymbol.empty() ? "-1" : dimSymbol));
+  }
+  emitArray(out, fmt::format("static const bpc_arg_desc {}[{}]", name.str(), items.size()), items, 1);
+}
+
+/// The kernel shim of function `index`: memref descriptors over the
+/// runtime's buffers, the call, then the results moved into the runtime's
+/// buffers.
+void emitKernelShim(std::string &out, const ModelManifest &manifest, size_t index) {
+  const FunctionSpec &func = manifest.functions[index];
+  std::vector<std::string> symbols = symbolsOf(func);
+  size_t numResults = func.results.size();
+
+  // The C interface stores several results as one struct of descriptors.
+  std::string resultType;
+  if (numResults == 1) {
+    resultType = memrefType(func.results[0].dims.size());
+  } else if (numResults > 1) {
+    resultType = fmt::format("bpc_results{}", index);
+    out += "typedef struct {";
+    for (size_t r = 0; r < numResults; ++r)
+      out += fmt::format(" {} r{};", memrefType(func.results[r].dims.size()), r);
+    out += fmt::format(" }} {};\n", resultType);
+  }
+
+  std::vector<std::string> params, callArgs;
+  if (numResults) {
+    params.push_back(resultType + " *");
+    callArgs.push_back("&res");
+  }
+  std::string body;
+  for (size_t a = 0; a < func.args.size(); ++a) {
+    params.push_back(memrefType(func.args[a].dims.size()) + " *");
+    callArgs.push_back(fmt::format("&a{}", a));
+    body += fmt::format("  {} a{} = {};\n", memrefType(func.args[a].dims.size()), a,
+                        descriptorInit(fmt::format("args[{}]", a), func.args[a].dims, symbols));
+  }
+  for (size_t v = 0; v < func.varIndices.size(); ++v) {
+    const VariableSpec &var = manifest.variables[func.varIndices[v]];
+    params.push_back(memrefType(var.shape.size()) + " *");
+    callArgs.push_back(fmt::format("&v{}", v));
+    body += fmt::format("  {} v{} = {};\n", memrefType(var.shape.size()), v,
+                        descriptorInit(fmt::format("vars[{}]", v), fixedDims(var.shape), symbols));
+  }
+  out += fmt::format("void _mlir_ciface_{}({});\n", func.kernel,
+                     params.empty() ? std::string("void") : llvm::join(params, ", "));
+
+  out += fmt::format("static void bpc_kernel{}(void *const *args, const int64_t *symbols,\n"
+                     "                        void *const *vars, void *const *results) {{\n",
+                     index);
+  out += "  (void)args;\n  (void)symbols;\n  (void)vars;\n  (void)results;\n" + body;
+  if (numResults) {
+    out += fmt::format("  {} res;\n  const void *freed[{}];\n  int numFreed = 0;\n", resultType,
+                       numResults);
+    out += fmt::format("  bpc_inputs inputs = {{args, {}, vars, {}}};\n", func.args.size(),
+                       func.varIndices.size());
+  }
+  out += fmt::format("  _mlir_ciface_{}({});\n", func.kernel, llvm::join(callArgs, ", "));
+  for (size_t r = 0; r < numResults; ++r) {
+    const TensorSpec &result = func.results[r];
+    std::string field = numResults == 1 ? "res" : fmt::format("res.r{}", r);
+    out += fmt::format("  bpc_take_result(results[{0}], {1}.alloc, {1}.aligned, {1}.offset,\n"
+                       "                  ({2}) * {3}, {3}, &inputs, freed, &numFreed);\n",
+                       r, field, productExpr(result.dims, symbols), dtypeSize(result.dtype));
+  }
+  out += "}\n\n";
+}
+
+/// Type definitions and the helper shared by all kernel shims.
+void emitShimSupport(std::string &out, const ModelManifest &manifest) {
+  std::vector<bool> ranks(9, false);
+  auto note = [&](size_t rank) { ranks[std::min<size_t>(rank, 8)] = true; };
+  for (const FunctionSpec &func : manifest.functions) {
+    for (const TensorSpec &spec : func.args)
+      note(spec.dims.size());
+    for (const TensorSpec &spec : func.results)
+      note(spec.dims.size());
+    for (int32_t v : func.varIndices)
+      note(manifest.variables[v].shape.size());
+  }
+  out += "/* MLIR's memref descriptors (layout only: the element pointer type does\n"
+         "   not change it). Rank 0 has no size or stride arrays. */\n";
+  for (size_t rank = 0; rank < ranks.size(); ++rank) {
+    if (!ranks[rank])
+      continue;
+    if (rank == 0)
+      out += "typedef struct { void *alloc, *aligned; int64_t offset; } bpc_memref0;\n";
+    else
+      out += fmt::format("typedef struct {{ void *alloc, *aligned; int64_t offset, sizes[{0}], "
+                         "strides[{0}]; }} bpc_memref{0};\n",
+                         rank);
+  }
+  out += R"(
+/* The buffers a kernel was given, to recognise a result passed through. */
+typedef struct {
+  void *const *args;
+  int numArgs;
+  void *const *vars;
+  int numVars;
+} bpc_inputs;
+
+static int bpc_is_input(const void *p, const bpc_inputs *in) {
+  int i;
+  for (i = 0; i < in->numArgs; ++i)
+    if (in->args[i] == p)
+      return 1;
+  for (i = 0; i < in->numVars; ++i)
+    if (in->vars[i] == p)
+      return 1;
+  return 0;
+}
+
+/* Kernels return each result in a buffer they allocated with malloc (the
+   lowering of memref.alloc), while the runtime has already allocated the
+   result's buffer (the caller's, or the context's) before the call, so the
+   kernel could not fail. The shim copies the result there and frees the
+   kernel's buffer; passing the runtime's buffers as `%out` arguments would
+   save the copy (a later optimisation). memmove: the caller may pass an
+   argument's buffer as a result. A returned buffer is not the kernel's to
+   free when it is a constant (finalize-memref-to-llvm gives memref globals
+   the allocated pointer 0xdeadbeef), an argument or Variable passed through,
+   or one already freed for an earlier result. */
+static void bpc_take_result(void *dst, void *alloc, void *aligned, int64_t offset,
+                            int64_t bytes, int64_t elementSize, const bpc_inputs *in,
+                            const void **freed, int *numFreed) {
+  int i;
+  if (bytes > 0)
+    memmove(dst, (char *)aligned + offset * elementSize, (size_t)bytes);
+  if (alloc == (void *)(uintptr_t)0xdeadbeef || bpc_is_input(alloc, in))
+    return;
+  for (i = 0; i < *numFreed; ++i)
+    if (freed[i] == alloc)
+      return;
+  freed[(*numFreed)++] = alloc;
+  free(alloc);
+}
+
+)";
+}
+
+//===----------------------------------------------------------------------===//
+// Building
+//===----------------------------------------------------------------------===//
+
+/// Runs `args` (args[0] is the program), returning an error with its output
+/// when it fails.
+llvm::Error runTool(llvm::ArrayRef<std::string> args, llvm::StringRef logFile,
+                    llvm::StringRef what) {
+  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
+  std::optional<llvm::StringRef> redirects[] = {std::nullopt, logFile, logFile};
+  std::string message;
+  int status = llvm::sys::ExecuteAndWait(args[0], argRefs, std::nullopt, redirects, 0, 0, &message);
+  if (status == 0)
+    return llvm::Error::success();
+  std::string output;
+  if (auto buffer = llvm::MemoryBuffer::getFile(logFile))
+    output = (*buffer)->getBuffer().rtrim().str();
+  return makeError(fmt::format("{} failed (status {}){}{}\ncommand: {}{}", what.str(), status,
+                               message.empty() ? "" : ": ", message, llvm::join(args, " "),
+                               output.empty() ? "" : "\n" + output));
+}
+
+llvm::Error writeFile(llvm::StringRef path, llvm::StringRef text) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return makeError(fmt::format("cannot open '{}' for writing: {}", path.str(), ec.message()));
+  os << text;
+  os.close();
+  if (os.has_error())
+    return makeError(fmt::format("cannot write '{}': {}", path.str(), os.error().message()));
+  return llvm::Error::success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Public entry points
+//===----------------------------------------------------------------------===//
+
+std::string bpc::emitModelHeader(const ModelManifest &manifest) {
+  const std::string &p = manifest.prefix;
+  std::string guard = "BPC_MODEL_" + llvm::StringRef(p).upper() + "_H";
+  std::string out = fmt::format(
+      "/* {0}.h - C interface of the bpc model '{0}' (DESIGN.md §4a).\n"
+      "   Generated by bpc; do not edit. */\n\n"
+      "#ifndef {1}\n#define {1}\n\n"
+      "#include \"bpc/runtime.h\"\n\n"
+      "#ifdef __cplusplus\nextern \"C\" {{\n#endif\n\n"
+      "typedef struct {0}_ctx {0}_ctx; /* one instance: all Variables */\n"
+      "bpc_status {0}_create({0}_ctx **out); /* Variables at their initial values */\n"
+      "void {0}_destroy({0}_ctx *ctx);\n"
+      "const char *{0}_last_error(const {0}_ctx *ctx); /* message of the last failed call */\n\n",
+      p, guard);
+
+  out += "/* Variables by their path from the module, in this order:";
+  for (const VariableSpec &var : manifest.variables)
+    out += fmt::format("\n     {}: {}", var.name, shapeText(var.dtype, fixedDims(var.shape)));
+  out += manifest.variables.empty() ? " none */\n" : " */\n";
+  out += fmt::format(
+      "int {0}_var_count(const {0}_ctx *ctx);\n"
+      "const char *{0}_var_name(const {0}_ctx *ctx, int i);\n"
+      "bpc_status {0}_get_var({0}_ctx *ctx, const char *name, bpc_array *out); /* copies */\n"
+      "bpc_status {0}_set_var({0}_ctx *ctx, const char *name, const bpc_array *in);\n"
+      "bpc_status {0}_save({0}_ctx *ctx, const char *path); /* all Variables */\n"
+      "bpc_status {0}_load({0}_ctx *ctx, const char *path); /* all-or-nothing */\n",
+      p);
+
+  if (!manifest.functions.empty())
+    out += "\n/* Exported functions: arguments in order, then one out-param per result. A\n"
+           "   result whose data is NULL is allocated by the context and stays valid\n"
+           "   until the next call of that function or destroy; a non-NULL data is\n"
+           "   written in place after a shape check. */\n";
+  for (const FunctionSpec &func : manifest.functions) {
+    std::vector<std::string> names = parameterNames(func);
+    std::vector<std::string> args, results, vars;
+    for (size_t i = 0; i < func.args.size(); ++i)
+      args.push_back(names[i] + ": " + shapeText(func.args[i].dtype, func.args[i].dims));
+    for (size_t i = 0; i < func.results.size(); ++i)
+      results.push_back(names[func.args.size() + i] + ": " +
+                        shapeText(func.results[i].dtype, func.results[i].dims));
+    for (int32_t v : func.varIndices)
+      vars.push_back(manifest.variables[v].name);
+    out += fmt::format("\n/* {} -> {}{} */\n{};\n",
+                       args.empty() ? "()" : llvm::join(args, ", "),
+                       results.empty() ? "(none)" : llvm::join(results, ", "),
+                       vars.empty() ? "" : "; updates " + llvm::join(vars, ", "),
+                       wrapperPrototype(manifest, func));
+  }
+  out += fmt::format("\n#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {} */\n", guard);
+  return out;
+}
+
+std::string bpc::emitModelGlue(const ModelManifest &manifest) {
+  const std::string &p = manifest.prefix;
+  std::string out = fmt::format(
+      "/* Glue of the bpc model '{0}': runtime descriptors, kernel shims and the\n"
+      "   entry points of {0}.h. Generated by bpc; do not edit. */\n\n"
+      "#include \"{0}.h\"\n\n"
+      "#include \"bpc/model.h\"\n#include \"bpc/wrappers.h\"\n\n"
+      "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n",
+      p);
+
+  // Variables: initial data, then descriptors.
+  std::vector<std::string> varDescs;
+  for (size_t v = 0; v < manifest.variables.size(); ++v) {
+    const VariableSpec &var = manifest.variables[v];
+    std::string initial = "NULL";
+    if (!var.initial.empty()) {
+      InitialData data = initialLiterals(var.dtype, var.initial);
+      initial = fmt::format("bpc_var{}_initial", v);
+      emitArray(out, fmt::format("static const {} {}[{}]", data.ctype, initial, data.literals.size()),
+                data.literals, 4);
+    }
+    std::string shape;
+    for (size_t d = 0; d < var.shape.size(); ++d)
+      shape += (d ? ", " : "") + std::to_string(var.shape[d]);
+    varDescs.push_back(fmt::format("{{{}, {}, {}, {{{}}}, {}}}", cString(var.name),
+                                   dtypeEnum(var.dtype), var.shape.size(),
+                                   shape.empty() ? "0" : shape, initial));
+  }
+  if (!varDescs.empty())
+    emitArray(out, fmt::format("static const bpc_var_desc bpc_vars[{}]", varDescs.size()),
+              varDescs, 1);
+  out += "\n";
+
+  // Kernel shims.
+  if (!manifest.functions.empty())
+    emitShimSupport(out, manifest);
+  for (size_t f = 0; f < manifest.functions.size(); ++f)
+    emitKernelShim(out, manifest, f);
+
+  // Function descriptors.
+  std::vector<std::string> funcDescs;
+  for (size_t f = 0; f < manifest.functions.size(); ++f) {
+    const FunctionSpec &func = manifest.functions[f];
+    std::vector<std::string> symbols = symbolsOf(func);
+    auto table = [&](const char *what, size_t count) {
+      return count ? fmt::format("bpc_func{}_{}", f, what) : std::string("NULL");
+    };
+    if (!func.args.empty())
+      emitArgDescs(out, table("args", 1), func.args, symbols);
+    if (!func.results.empty())
+      emitArgDescs(out, table("results", 1), func.results, symbols);
+    if (!func.varIndices.empty()) {
+      std::vector<std::string> items;
+      for (int32_t v : func.varIndices)
+        items.push_back(std::to_string(v));
+      emitArray(out, fmt::format("static const int32_t {}[{}]", table("vars", 1), items.size()),
+                items, 16);
+    }
+    if (!symbols.empty()) {
+      std::vector<std::string> items;
+      for (const std::string &symbol : symbols)
+        items.push_back(cString(symbol));
+      emitArray(out,
+                fmt::format("static const char *const {}[{}]", table("symbols", 1), items.size()),
+                items, 16);
+    }
+    funcDescs.push_back(fmt::format(
+        "{{{}, {}, {}, {}, {}, {}, {}, {}, {}, bpc_kernel{}}}", cString(func.name), func.args.size(),
+        table("args", func.args.size()), func.results.size(),
+        table("results", func.results.size()), func.varIndices.size(),
+        table("vars", func.varIndices.size()), symbols.size(), table("symbols", symbols.size()), f));
+  }
+  if (!funcDescs.empty())
+    emitArray(out, fmt::format("static const bpc_func_desc bpc_funcs[{}]", funcDescs.size()),
+              funcDescs, 1);
+  out += fmt::format("\nstatic const bpc_model_desc bpc_model = {{BPC_ABI_VERSION, {}, {}, {}, {}, {}}};\n\n",
+                     cString(p), manifest.variables.size(),
+                     varDescs.empty() ? "NULL" : "bpc_vars", manifest.functions.size(),
+                     funcDescs.empty() ? "NULL" : "bpc_funcs");
+
+  // Entry points.
+  out += fmt::format("BPC_DEFINE_MODEL_API({}, bpc_model);\n", p);
+  for (size_t f = 0; f < manifest.functions.size(); ++f) {
+    const FunctionSpec &func = manifest.functions[f];
+    std::vector<std::string> names = parameterNames(func);
+    llvm::ArrayRef<std::string> all(names);
+    out += fmt::format("\nBPC_EXPORT {} {{\n", wrapperPrototype(manifest, func));
+    std::string args = "NULL", results = "NULL";
+    if (!func.args.empty()) {
+      out += fmt::format("  const bpc_array *args[] = {{{}}};\n",
+                         llvm::join(all.take_front(func.args.size()), ", "));
+      args = "args";
+    }
+    if (!func.results.empty()) {
+      out += fmt::format("  bpc_array *results[] = {{{}}};\n",
+                         llvm::join(all.drop_front(func.args.size()), ", "));
+      results = "results";
+    }
+    out += fmt::format("  return bpc_ctx_call((bpc_ctx *)ctx, {}, {}, {});\n}}\n", f, args,
+                       results);
+  }
+  return out;
+}
+
+llvm::Error bpc::verifyManifest(const ModelManifest &manifest) {
+  if (!isIdentifier(manifest.prefix))
+    return makeError(fmt::format("model prefix '{}' is not a C identifier", manifest.prefix));
+  for (const VariableSpec &var : manifest.variables) {
+    if (var.shape.size() > 8)
+      return makeError(fmt::format("Variable '{}' has rank {}, more than 8", var.name,
+                                   var.shape.size()));
+    int64_t count = 1;
+    for (int64_t size : var.shape) {
+      if (size < 0)
+        return makeError(fmt::format("Variable '{}' has a negative dimension", var.name));
+      count *= size;
+    }
+    if (!var.initial.empty() &&
+        static_cast<int64_t>(var.initial.size()) != count * dtypeSize(var.dtype))
+      return makeError(fmt::format("Variable '{}': initial data has {} bytes, expected {}",
+                                   var.name, var.initial.size(), count * dtypeSize(var.dtype)));
+  }
+  for (const FunctionSpec &func : manifest.functions) {
+    if (!isIdentifier(func.name) || !isIdentifier(func.kernel))
+      return makeError(fmt::format("function '{}' (kernel '{}'): names must be C identifiers",
+                                   func.name, func.kernel));
+    std::vector<std::string> symbols = symbolsOf(func);
+    auto checkSpecs = [&](llvm::ArrayRef<TensorSpec> specs, const char *what) -> llvm::Error {
+      for (const TensorSpec &spec : specs) {
+        if (spec.dims.size() > 8)
+          return makeError(fmt::format("{}: {} '{}' has rank {}, more than 8", func.name, what,
+                                       spec.name, spec.dims.size()));
+        for (const Dim &dim : spec.dims) {
+          if (!dim.isSymbolic() && dim.size < 0)
+            return makeError(fmt::format("{}: {} '{}' has a negative dimension", func.name, what,
+                                         spec.name));
+          if (dim.isSymbolic() && !llvm::is_contained(symbols, dim.symbol))
+            return makeError(fmt::format("{}: {} '{}' has dimension '{}', which no argument binds",
+                                         func.name, what, spec.name, dim.symbol));
+        }
+      }
+      return llvm::Error::success();
+    };
+    if (llvm::Error error = checkSpecs(func.args, "argument"))
+      return error;
+    if (llvm::Error error = checkSpecs(func.results, "result"))
+      return error;
+    for (int32_t v : func.varIndices)
+      if (v < 0 || static_cast<size_t>(v) >= manifest.variables.size())
+        return makeError(fmt::format("{}: Variable index {} out of range", func.name, v));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error bpc::buildSharedLibrary(mlir::ModuleOp loweredToLLVM, const ModelManifest &manifest,
+                                    llvm::StringRef outputSo, llvm::StringRef outputHeader) {
+  if (llvm::Error error = verifyManifest(manifest))
+    return error;
+  for (const FunctionSpec &func : manifest.functions) {
+    auto kernel = loweredToLLVM.lookupSymbol<mlir::LLVM::LLVMFuncOp>("_mlir_ciface_" + func.kernel);
+    if (!kernel || kernel.isExternal())
+      return makeError(fmt::format("function '{}': the module has no '_mlir_ciface_{}' (is the "
+                                   "kernel lowered to LLVM and marked llvm.emit_c_interface?)",
+                                   func.name, func.kernel));
+    // One pointer per argument and Variable, plus one for the results if
+    // any. A mismatch usually means a Variable update was not bufferized in
+    // place, so its result was not dropped.
+    size_t expected = func.args.size() + func.varIndices.size() + (func.results.empty() ? 0 : 1);
+    if (kernel.getNumArguments() != expected)
+      return makeError(fmt::format("function '{}': '_mlir_ciface_{}' takes {} pointers, expected {} "
+                                   "({} arguments, {} Variables, {} results)",
+                                   func.name, func.kernel, kernel.getNumArguments(), expected,
+                                   func.args.size(), func.varIndices.size(), func.results.size()));
+  }
+
+  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
+  if (!cc)
+    return makeError("no C compiler driver 'cc' on PATH to build the model library");
+
+  llvm::SmallString<128> dir;
+  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory("bpc-" + manifest.prefix, dir))
+    return makeError(fmt::format("cannot create a temporary directory: {}", ec.message()));
+  auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove_directories(dir); });
+  auto inDir = [&](llvm::StringRef name) {
+    llvm::SmallString<128> path(dir);
+    llvm::sys::path::append(path, name);
+    return std::string(path);
+  };
+  std::string kernels = inDir("kernels.o"), glueSource = inDir(manifest.prefix + "_glue.c"),
+              glueObject = inDir(manifest.prefix + "_glue.o"), exports = inDir("exports.map"),
+              log = inDir("cc.log"), header = emitModelHeader(manifest);
+
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(kernels, ec);
+    if (ec)
+      return makeError(fmt::format("cannot open '{}': {}", kernels, ec.message()));
+    if (llvm::Error error = emitHostCode(loweredToLLVM, HostOutput::Object, os))
+      return llvm::joinErrors(makeError("emitting the kernels' object code failed"),
+                              std::move(error));
+  }
+  // The glue includes the header, so cc checks the declarations against the
+  // definitions; a version script keeps the kernels' own symbols (and any
+  // left in the runtime) out of the dynamic symbol table.
+  if (llvm::Error error = writeFile(inDir(manifest.prefix + ".h"), header))
+    return error;
+  if (llvm::Error error = writeFile(glueSource, emitModelGlue(manifest)))
+    return error;
+  if (llvm::Error error =
+          writeFile(exports, fmt::format("{{\n  global: {}_*;\n  local: *;\n}};\n", manifest.prefix)))
+    return error;
+
+  if (llvm::Error error = runTool({*cc, "-O2", "-fPIC", "-std=c99", "-I" BPC_RUNTIME_INCLUDE_DIR,
+                                   "-I" + std::string(dir), "-c", glueSource, "-o", glueObject},
+                                  log, "compiling the model glue"))
+    return error;
+  // The runtime is C++: libstdc++ comes in as a shared dependency. -z defs
+  // turns a missing symbol into a build error instead of a dlopen failure.
+  if (llvm::Error error =
+          runTool({*cc, "-shared", "-fPIC", "-o", outputSo.str(), kernels, glueObject,
+                   BPC_RUNTIME_LIBRARY, "-Wl,--exclude-libs,ALL", "-Wl,--version-script=" + exports,
+                   "-Wl,-z,defs", "-lstdc++", "-lm"},
+                  log, fmt::format("linking '{}'", outputSo.str())))
+    return error;
+  return writeFile(outputHeader, header);
+}
