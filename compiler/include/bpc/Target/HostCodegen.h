@@ -5,12 +5,10 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
-#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <string>
 
 namespace bpc {
 
@@ -20,10 +18,6 @@ enum class HostOutput { LLVMIR, Assembly, Object };
 /// for the host CPU (position-independent, no fast-math: eager and jitted
 /// code must agree bit for bit, DESIGN.md §3) and writes the requested form.
 llvm::Error emitHostCode(mlir::ModuleOp module, HostOutput kind, llvm::raw_pwrite_stream &os);
-
-/// Links objects and static libraries into a shared library with the
-/// system C compiler driver (`cc -shared`).
-llvm::Error linkSharedLibrary(llvm::ArrayRef<std::string> inputs, llvm::StringRef output);
 
 } // namespace bpc
 

@@ -8,11 +8,8 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
-
-#include <fmt/format.h>
 
 using namespace bpc;
 
@@ -51,23 +48,5 @@ llvm::Error bpc::emitHostCode(mlir::ModuleOp module, HostOutput kind,
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "the host target cannot emit this file type");
   passes.run(*llvmModule);
-  return llvm::Error::success();
-}
-
-llvm::Error bpc::linkSharedLibrary(llvm::ArrayRef<std::string> inputs, llvm::StringRef output) {
-  llvm::ErrorOr<std::string> cc = llvm::sys::findProgramByName("cc");
-  if (!cc)
-    return llvm::createStringError(cc.getError(),
-                                   "no C compiler driver 'cc' on PATH to link the library");
-  std::vector<std::string> args = {*cc, "-shared", "-fPIC", "-o", output.str()};
-  args.insert(args.end(), inputs.begin(), inputs.end());
-  args.push_back("-lm");
-  std::vector<llvm::StringRef> argRefs(args.begin(), args.end());
-  std::string message;
-  int status = llvm::sys::ExecuteAndWait(*cc, argRefs, std::nullopt, {}, 0, 0, &message);
-  if (status != 0)
-    return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   fmt::format("linking '{}' failed (status {}) {}",
-                                               output.str(), status, message));
   return llvm::Error::success();
 }
