@@ -40,3 +40,13 @@ func.func @scale(%x: tensor<?xf32>) -> tensor<?xf32> {
   } -> tensor<?xf32>
   return %r : tensor<?xf32>
 }
+
+// -----
+
+// Tests that symbolic dimension names survive bufferization: `bp.dims` is
+// accepted on the memref arguments the function has afterwards.
+// CHECK-LABEL: func.func @named(
+// CHECK-SAME:    %{{.*}}: memref<?xf32> {bp.dims = ["n"]}
+func.func @named(%x: tensor<?xf32> {bp.dims = ["n"]}) -> tensor<?xf32> {
+  return %x : tensor<?xf32>
+}

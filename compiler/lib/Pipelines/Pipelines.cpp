@@ -2,6 +2,8 @@
 
 #include "bpc/Pipelines/Pipelines.h"
 
+#include "bpc/Conversion/Passes.h"
+
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -33,6 +35,14 @@ namespace {
 
 // The pass lists are kept as pipeline text: it is the exact form that
 // TOOLCHAIN.md verified, and `bpc-opt --pass-pipeline=` accepts it as is.
+// Canonicalizing bp before the lowering is safe: no bp op is a
+// destination-only op that a greedy rewrite could delete (TOOLCHAIN P7). The
+// canonicalize after it runs on linalg on tensors; the destinations that the
+// lowering gave to dyn Variables are results returned by the function, so
+// they are kept.
+constexpr const char *kLowerBP =
+    "canonicalize,bpc-lower-bp-to-linalg,canonicalize,cse";
+
 constexpr const char *kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
@@ -44,6 +54,10 @@ constexpr const char *kCPUToLLVM =
     "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
 
 } // namespace
+
+LogicalResult bpc::buildLowerBPPipeline(OpPassManager &pm) {
+  return parsePassPipeline(kLowerBP, pm);
+}
 
 LogicalResult bpc::buildBufferizePipeline(OpPassManager &pm) {
   return parsePassPipeline(kBufferize, pm);
@@ -74,7 +88,11 @@ void bpc::registerPipelines() {
   bufferization::registerBufferizationPasses();
   registerLinalgPasses();
   memref::registerMemRefPasses();
+  registerBPCConversionPasses();
 
+  PassPipelineRegistration<>("bpc-lower-bp",
+                             "The bp dialect to linalg/tensor/arith/math on tensors",
+                             [](OpPassManager &pm) { (void)buildLowerBPPipeline(pm); });
   PassPipelineRegistration<>(
       "bpc-bufferize", "Tensors to buffers; dyn Variables are updated in their own buffers",
       [](OpPassManager &pm) { (void)buildBufferizePipeline(pm); });

@@ -15,6 +15,10 @@
 
 namespace bpc {
 
+/// `bpc-lower-bp`: canonicalize on bp, `bpc-lower-bp-to-linalg`, then
+/// canonicalize and cse on the tensor-level linalg IR.
+mlir::LogicalResult buildLowerBPPipeline(mlir::OpPassManager &pm);
+
 /// `bpc-bufferize`: tensors to buffers with one-shot bufferization across
 /// function boundaries. A function result that is equivalent to an argument
 /// buffer (a dyn Variable updated in place) is dropped, so the new value is

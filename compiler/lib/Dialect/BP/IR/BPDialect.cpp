@@ -62,9 +62,11 @@ LogicalResult BPDialect::verifyRegionArgAttribute(Operation *op,
     argType = region.getArgument(argIndex).getType();
   else
     return success();
-  auto type = dyn_cast<RankedTensorType>(argType);
-  if (!type)
-    return emitArgError() << "needs a ranked tensor argument";
+  // Ranked tensors in bp, ranked memrefs once the function is bufferized:
+  // the names describe the argument's dimensions either way.
+  auto type = dyn_cast<ShapedType>(argType);
+  if (!type || !type.hasRank())
+    return emitArgError() << "needs a ranked tensor or memref argument";
   if (names.size() != static_cast<size_t>(type.getRank()))
     return emitArgError() << "has " << names.size()
                           << " entries but the argument " << type

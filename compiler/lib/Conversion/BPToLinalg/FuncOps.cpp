@@ -1,0 +1,165 @@
+//===- FuncOps.cpp - bp.func, bp.return and constants ---------------------===//
+//
+// bp.func becomes a func.func that takes the dyn Variables after the ordinary
+// arguments and returns their new values after the results. The new value of
+// a Variable is computed into the Variable's own tensor (DESIGN.md §4), so
+// that one-shot bufferization finds the result equivalent to the argument and
+// drop-equivalent-buffer-results removes it: the update happens in place.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Utils.h"
+
+#include "bpc/Dialect/BP/IR/BPOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+
+using namespace mlir;
+
+namespace bpc::lowering {
+namespace {
+
+struct FuncLowering : OpConversionPattern<bp::FuncOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(bp::FuncOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    MLIRContext *ctx = op.getContext();
+    FunctionType type = op.getFunctionType();
+    SmallVector<Type> results(type.getResults());
+    llvm::append_range(results, op.getVarTypes());
+    auto func = rewriter.create<func::FuncOp>(
+        op.getLoc(), op.getSymName(),
+        FunctionType::get(ctx, type.getInputs(), results));
+    // The C interface (`_mlir_ciface_<name>`) is what the runtime calls.
+    func->setAttr("llvm.emit_c_interface", UnitAttr::get(ctx));
+    if (StringAttr visibility = op.getSymVisibilityAttr())
+      func.setSymVisibilityAttr(visibility);
+    if (ArrayAttr argAttrs = op.getArgAttrsAttr())
+      func.setArgAttrsAttr(argAttrs);
+    if (ArrayAttr resAttrs = op.getResAttrsAttr()) {
+      SmallVector<Attribute> all(resAttrs.begin(), resAttrs.end());
+      all.resize(results.size(), DictionaryAttr::get(ctx));
+      func.setResAttrsAttr(ArrayAttr::get(ctx, all));
+    }
+    rewriter.inlineRegionBefore(op.getBody(), func.getBody(), func.end());
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// Makes the op chain that produces `value` write into `var`: follows the
+/// destinations of destination-style ops to the `tensor.empty` that starts
+/// the chain and replaces it with `var`. Replacing an empty tensor never
+/// changes a value, so this is always legal; it fails when the chain starts
+/// elsewhere (a constant, another argument, a destination that is read).
+bool retargetDestination(RewriterBase &rewriter, Value value, Value var) {
+  auto result = dyn_cast<OpResult>(value);
+  if (!result)
+    return false;
+  auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
+  if (!dps || !dps.hasPureTensorSemantics())
+    return false;
+  OpOperand *init = dps.getTiedOpOperand(result);
+  Value dest = init->get();
+  if (dest == var)
+    return true;
+  if (dest.getDefiningOp<tensor::EmptyOp>()) {
+    if (dest.getType() != var.getType())
+      return false;
+    rewriter.modifyOpInPlace(dps, [&] { init->set(var); });
+    return true;
+  }
+  return retargetDestination(rewriter, dest, var);
+}
+
+struct ReturnLowering : OpConversionPattern<bp::ReturnOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(bp::ReturnOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Value> operands(adaptor.getResults());
+    Block *block = op->getBlock();
+    ValueRange vars = adaptor.getVars();
+    unsigned firstVar = block->getNumArguments() - vars.size();
+    for (auto [k, value] : llvm::enumerate(vars)) {
+      Value var = block->getArgument(firstVar + k);
+      if (value != var && !retargetDestination(rewriter, value, var))
+        // The value was computed elsewhere: copy it into the Variable's own
+        // buffer, which still keeps the function result droppable.
+        value = rewriter.create<linalg::CopyOp>(op.getLoc(), value, var)
+                    .getResult(0);
+      operands.push_back(value);
+    }
+    rewriter.replaceOpWithNewOp<func::ReturnOp>(op, operands);
+    return success();
+  }
+};
+
+struct ConstantLowering : OpConversionPattern<bp::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(bp::ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, cast<TypedAttr>(op.getValueAttr()));
+    return success();
+  }
+};
+
+MemRefType getMemRefType(RankedTensorType type) {
+  return MemRefType::get(type.getShape(), type.getElementType());
+}
+
+// Frozen Variables become read-only memref.globals rather than
+// `arith.constant`s: a large captured buffer (DenseResourceElementsAttr) is
+// then stored once and every read refers to it, instead of each use
+// materialising the literal; `to_tensor restrict` tells bufferization that
+// the tensor is exactly that buffer, and without `writable` any in-place
+// update of the value gets a copy instead of writing into the constant.
+struct GlobalLowering : OpConversionPattern<bp::GlobalOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(bp::GlobalOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOpWithNewOp<memref::GlobalOp>(
+        op, op.getSymName(), rewriter.getStringAttr("private"),
+        getMemRefType(op.getType()), op.getValueAttr(), /*constant=*/true,
+        /*alignment=*/IntegerAttr());
+    return success();
+  }
+};
+
+struct FrozenLowering : OpConversionPattern<bp::FrozenOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(bp::FrozenOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    Value memref = rewriter.create<memref::GetGlobalOp>(
+        op.getLoc(), getMemRefType(type), op.getGlobal());
+    rewriter.replaceOpWithNewOp<bufferization::ToTensorOp>(
+        op, type, memref, /*restrict=*/true, /*writable=*/false);
+    return success();
+  }
+};
+
+} // namespace
+
+void populateFuncPatterns(RewritePatternSet &patterns) {
+  patterns.add<FuncLowering, ReturnLowering, ConstantLowering, GlobalLowering,
+               FrozenLowering>(patterns.getContext());
+}
+
+} // namespace bpc::lowering

@@ -1,0 +1,83 @@
+//===- Utils.h - Shared builders of the bp to linalg lowering ---*- C++ -*-===//
+//
+// Every elementwise op, broadcast_to and the broadcasting parts of matmul go
+// through one broadcasting `linalg.generic` builder, so that NumPy's rules
+// live in one place.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BPC_LIB_CONVERSION_BPTOLINALG_UTILS_H
+#define BPC_LIB_CONVERSION_BPTOLINALG_UTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace bpc::lowering {
+
+/// Computes the scalar result of one generic iteration from its block
+/// arguments (the inputs' elements, then the outputs').
+using BodyFn = llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                              mlir::ValueRange)>;
+
+/// The `?` sizes of `resultType`, the NumPy broadcast of `inputs`' shapes,
+/// read with `tensor.dim` from the first input whose aligned dimension is `?`.
+/// A `?` dimension is assumed not to be 1 at run time (as linalg assumes).
+llvm::SmallVector<mlir::Value>
+getBroadcastDynamicDims(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType resultType,
+                        mlir::ValueRange inputs);
+
+/// The indexing map of an operand of shape `input` broadcast to a result of
+/// shape `result`: leading dimensions dropped, static 1s read at index 0.
+mlir::AffineMap getBroadcastMap(mlir::MLIRContext *ctx,
+                                llvm::ArrayRef<int64_t> input,
+                                llvm::ArrayRef<int64_t> result);
+
+/// `tensor.empty` of `type` with `dynDims` for its `?` sizes.
+mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type, mlir::ValueRange dynDims);
+
+/// `linalg.fill` of `value` into a `tensor.empty` of `type`.
+mlir::Value createFilled(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, mlir::ValueRange dynDims,
+                         mlir::Value value);
+
+/// An `arith.constant` of `value` converted to the scalar type `type`.
+mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Type type, double value);
+
+/// One parallel `linalg.generic` that broadcasts `inputs` to `init`'s shape
+/// and yields `body`.
+mlir::Value buildBroadcastGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::ValueRange inputs, mlir::Value init,
+                                  BodyFn body);
+
+/// `buildBroadcastGeneric` into a fresh `tensor.empty` of `resultType`.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType resultType,
+                             mlir::ValueRange inputs, BodyFn body);
+
+/// The sizes of all dimensions of `value` (constants for static ones).
+llvm::SmallVector<mlir::OpFoldResult> getDims(mlir::OpBuilder &b,
+                                              mlir::Location loc,
+                                              mlir::Value value);
+
+/// The `?` sizes of `value`, in order.
+llvm::SmallVector<mlir::Value> getDynamicDims(mlir::OpBuilder &b,
+                                              mlir::Location loc,
+                                              mlir::Value value);
+
+/// Converts a scalar between element types with NumPy `astype` semantics.
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value value, mlir::Type to);
+
+void populateFuncPatterns(mlir::RewritePatternSet &patterns);
+void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
+void populateStructuredPatterns(mlir::RewritePatternSet &patterns);
+void populateShapePatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace bpc::lowering
+
+#endif // BPC_LIB_CONVERSION_BPTOLINALG_UTILS_H

@@ -1,0 +1,53 @@
+// RUN: bpc-opt --split-input-file --bpc-lower-bp-to-linalg --bpc-bufferize %s | FileCheck %s
+
+// Tests DESIGN.md §4 end to end: after lowering and bufferization, the
+// LogisticRegression step updates `lr.w` in its own buffer; the function has
+// no result for it and no copy; the last generic writes into `lr.w`.
+// CHECK-LABEL: func.func @lr_step(
+// CHECK-SAME:    %[[X:.*]]: memref<?x10xf32>, %[[Y:.*]]: memref<?xf32>, %[[W:.*]]: memref<10xf32> {bp.var = "lr.w"})
+// CHECK-SAME:    attributes {llvm.emit_c_interface} {
+// CHECK-NOT:   memref.copy
+// CHECK:       linalg.generic {{.*}} ins(%[[W]], %{{.*}} : memref<10xf32>, memref<10xf32>) outs(%[[W]] : memref<10xf32>)
+// CHECK-NOT:   memref.copy
+// CHECK:       return{{$}}
+bp.func @lr_step(%X: tensor<?x10xf32>, %Y: tensor<?xf32>)
+    vars(%w: tensor<10xf32> {bp.var = "lr.w"}) {
+  %xw = bp.matmul %X, %w : (tensor<?x10xf32>, tensor<10xf32>) -> tensor<?xf32>
+  %ny = bp.neg %Y : tensor<?xf32>
+  %p = bp.mul %ny, %xw : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
+  %s = bp.sigmoid %p : tensor<?xf32>
+  %one = bp.constant dense<1.0> : tensor<f32>
+  %d = bp.sub %s, %one : (tensor<?xf32>, tensor<f32>) -> tensor<?xf32>
+  %e = bp.mul %d, %Y : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
+  %u = bp.matmul %e, %X : (tensor<?xf32>, tensor<?x10xf32>) -> tensor<10xf32>
+  %wn = bp.sub %w, %u : (tensor<10xf32>, tensor<10xf32>) -> tensor<10xf32>
+  %w2 = bp.update_slice %wn into %w[0:?:1] : tensor<10xf32> into tensor<10xf32>
+  bp.return vars(%w2 : tensor<10xf32>)
+}
+
+// -----
+
+// Tests that a Variable returned unchanged is dropped too, and that an
+// ordinary result stays a result.
+// CHECK-LABEL: func.func @read_only(
+// CHECK-SAME:    %{{.*}}: memref<3xf32>, %{{.*}}: memref<3xf32> {bp.var = "v"}) -> memref<3xf32>
+// CHECK-NOT:   memref.copy
+bp.func @read_only(%x: tensor<3xf32>) vars(%v: tensor<3xf32> {bp.var = "v"}) -> tensor<3xf32> {
+  %r = bp.add %x, %v : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  bp.return %r : tensor<3xf32> vars(%v : tensor<3xf32>)
+}
+
+// -----
+
+// Tests that a reduction written to a Variable uses the Variable as the
+// accumulator (the fill's destination), without a copy.
+// CHECK-LABEL: func.func @accumulate(
+// CHECK-SAME:    %{{.*}}: memref<4x5xf32>, %[[S:.*]]: memref<4xf32> {bp.var = "s"}) attributes
+// CHECK-NOT:   memref.copy
+// CHECK:       linalg.fill {{.*}} outs(%[[S]] : memref<4xf32>)
+// CHECK-NOT:   memref.copy
+// CHECK:       return{{$}}
+bp.func @accumulate(%x: tensor<4x5xf32>) vars(%s: tensor<4xf32> {bp.var = "s"}) {
+  %r = bp.sum %x axes = [1] : tensor<4x5xf32> -> tensor<4xf32>
+  bp.return vars(%r : tensor<4xf32>)
+}
