@@ -470,6 +470,7 @@ Value Interp::callFunction(FunctionObject &fn, CallArgs &args) {
   frame.scope = scope;
   frame.firstArg = args.positional.empty() ? Value() : args.positional[0];
   frame.qualPrefix = fn.qualname + ".<locals>.";
+  frame.callLoc = currentLoc;
   frames.push_back(std::move(frame));
   struct Pop {
     std::vector<Frame> &frames;

@@ -284,9 +284,14 @@ Value evalImpl(Interp &in, const Expr &e) {
 } // namespace
 
 Value Interp::eval(const Expr &e) {
+  ast::Loc outer = currentLoc;
+  currentLoc = e.getLoc();
   try {
-    return evalImpl(*this, e);
+    Value v = evalImpl(*this, e);
+    currentLoc = outer;
+    return v;
   } catch (PyException &ex) {
+    currentLoc = outer;
     annotate(ex, e.getLoc());
     throw;
   }

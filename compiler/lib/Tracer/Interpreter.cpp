@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "bpc/Tracer/ArrayRuntime.h"
 #include "bpc/Tracer/Interp.h"
 #include "bpc/Tracer/Interpreter.h"
 
@@ -42,7 +43,7 @@ Interp::Interp(const ast::Module &module, DiagnosticEngine &diags, const RunOpti
   frames.push_back(std::move(top));
 }
 
-Interp::~Interp() = default;
+Interp::~Interp() = default; // ArrayRuntime is complete here
 
 int Interp::run() {
   try {
@@ -75,6 +76,8 @@ int bpc::tracer::runModule(const ast::Module &module, DiagnosticEngine &diags,
     try {
       Interp interp(module, diags, options, out);
       status = interp.run();
+      if (status == 0 && options.afterRun)
+        status = options.afterRun(interp);
     } catch (std::exception &e) {
       out.flush();
       diags.error(llvm::Twine("internal error in the evaluator: ") + e.what());
@@ -220,6 +223,7 @@ void Interp::assign(const Expr &target, const Value &value) {
   case Expr::Kind::Attribute: {
     auto &a = llvm::cast<AttributeExpr>(target);
     Value obj = eval(*a.value);
+    currentLoc = target.getLoc();
     try {
       setAttr(obj, a.attr, value);
     } catch (PyException &e) {
@@ -232,6 +236,7 @@ void Interp::assign(const Expr &target, const Value &value) {
     auto &s = llvm::cast<SubscriptExpr>(target);
     Value obj = eval(*s.value);
     Value index = eval(*s.slice);
+    currentLoc = target.getLoc();
     try {
       setItem(obj, index, value);
     } catch (PyException &e) {
@@ -462,6 +467,8 @@ Flow Interp::exec(const Stmt &s) {
     }
     case Stmt::Kind::AugAssign: {
       auto &a = llvm::cast<AugAssignStmt>(s);
+      // Array updates (`v += e`) take their location from the statement.
+      currentLoc = a.target->getLoc();
       if (auto *n = llvm::dyn_cast<NameExpr>(a.target.get())) {
         Value old = loadName(n->id, n->getLoc());
         Value rhs = eval(*a.value);

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "bpc/Tracer/ArrayRuntime.h"
 #include "bpc/Tracer/Format.h"
 #include "bpc/Tracer/Interp.h"
 
@@ -344,6 +345,13 @@ static Value makeSys(Interp &in) {
 }
 
 Value Interp::importModule(const std::string &name, const std::string &display) {
+  // brainpy and brainpy.math (also spelled brainpy.math.jax) have arrays now.
+  if (name == "brainpy" || name == "brainpy.math" || name == "brainpy.math.jax") {
+    Value &slot = moduleCache["brainpy:" + display];
+    if (slot.isNone())
+      slot = makeBrainPyModule(*this, name, display);
+    return slot;
+  }
   if (isStubPackage(name)) {
     if (name.find('.') != std::string::npos && !isKnownStubSubmodule(name))
       raise(Exc::ModuleNotFoundError, "No module named '" + name + "'");

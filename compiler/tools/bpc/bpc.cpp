@@ -1,6 +1,6 @@
 //===- bpc.cpp - The bpc compiler driver -----------------------------------===//
 //
-//   bpc build MODEL.bpm [-o libMODEL.so] [--emit=ast]
+//   bpc build MODEL.bpm [-o libMODEL.so] [--emit=ast|bp] [--print-debuginfo]
 //   bpc run SCRIPT.bpm [ARGS...]
 //
 // Exit status: 0 on success, 1 when the input has errors, 2 on usage errors.
@@ -50,12 +50,16 @@ cl::opt<EmitKind> emitKind(
                clEnumValN(EmitKind::Header, "header", "the C header of the library")),
     cl::init(EmitKind::Library), cl::sub(buildCommand), cl::cat(bpcCategory));
 
+cl::opt<bool> printDebugInfo("print-debuginfo",
+                             cl::desc("Print MLIR locations with --emit=bp"),
+                             cl::sub(buildCommand), cl::cat(bpcCategory));
+
 cl::opt<std::string> runInput(cl::Positional, cl::desc("<script.bpm>"), cl::sub(runCommand),
                               cl::cat(bpcCategory));
 cl::list<std::string> runArgs(cl::ConsumeAfter, cl::desc("<script arguments>..."),
                               cl::sub(runCommand), cl::cat(bpcCategory));
 
-constexpr const char *kUsage = "usage: bpc build MODEL.bpm [-o libMODEL.so] [--emit=ast]\n"
+constexpr const char *kUsage = "usage: bpc build MODEL.bpm [-o libMODEL.so] [--emit=ast|bp]\n"
                                "       bpc run SCRIPT.bpm [ARGS...]\n"
                                "Run 'bpc --help' for every option.\n";
 
@@ -79,9 +83,10 @@ const char *emitName(EmitKind kind) {
 int runBuild() {
   if (buildInput.empty())
     return usageError("'bpc build' needs a model file, e.g. 'bpc build model.bpm -o libmodel.so'");
-  if (emitKind != EmitKind::AST && emitKind != EmitKind::Library)
-    return usageError(fmt::format("--emit={} is not available yet: this version of bpc has the "
-                                  "front end only; use --emit=ast",
+  if (emitKind != EmitKind::AST && emitKind != EmitKind::BP && emitKind != EmitKind::Library)
+    return usageError(fmt::format("--emit={} is not available yet: this version of bpc prints "
+                                  "the syntax tree and the traced bp IR; use --emit=ast or "
+                                  "--emit=bp",
                                   emitName(emitKind)));
 
   llvm::SourceMgr sourceMgr;
@@ -101,6 +106,13 @@ int runBuild() {
   if (ec) {
     diags.error(fmt::format("cannot write '{}': {}", outputPath.getValue(), ec.message()));
     return 1;
+  }
+  if (emitKind == EmitKind::BP) {
+    // The module runs as a library; its jit objects are traced into bp.
+    if (int status = bpc::tracer::emitBP(*module, diags, out.os(), printDebugInfo))
+      return status;
+    out.keep();
+    return 0;
   }
   bpc::printAST(*module, sourceMgr, out.os());
   out.keep();

@@ -53,6 +53,8 @@ struct BuiltinTypes {
 /// How a statement ended.
 enum class Flow { Normal, Return, Break, Continue };
 
+class ArrayRuntime;
+
 class Interp {
 public:
   Interp(const ast::Module &module, DiagnosticEngine &diags,
@@ -204,8 +206,15 @@ public:
     /// Prefix of the qualified names defined in this frame: "" at module
     /// level, "f.<locals>." in a function, "A." in a class body.
     std::string qualPrefix;
+    /// The call expression that entered this frame (CallSiteLoc stacks of
+    /// traced ops in inlined calls).
+    ast::Loc callLoc;
   };
 
+  /// Array state (MLIR context, active trace, eager kernels), created on the
+  /// first use of brainpy.math. Declared first so that it is destroyed last:
+  /// values below may hold traced modules of its MLIRContext.
+  std::unique_ptr<ArrayRuntime> arrays;
   const ast::Module &module;
   DiagnosticEngine &diags;
   const RunOptions &options;
@@ -230,6 +239,10 @@ public:
   std::vector<const Object *> reprStack;
   /// Single-character strings, so that iterating a str does not allocate.
   std::vector<Value> charCache;
+  /// The expression being evaluated: array operations take their MLIR
+  /// location from it (set by eval, restored on the way out).
+  ast::Loc currentLoc;
+  ArrayRuntime &arrayRuntime();
 };
 
 /// Bounds the C++ recursion of nested evaluation (calls, repr of nested

@@ -14,9 +14,12 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <functional>
 #include <string>
 
 namespace bpc::tracer {
+
+class Interp;
 
 struct RunOptions {
   /// `__name__` of the module: "__main__" for `bpc run`, so that the
@@ -24,6 +27,9 @@ struct RunOptions {
   std::string moduleName = "__main__";
   /// sys.argv as the script sees it (argv[0] is the script path).
   std::vector<std::string> argv;
+  /// Runs after the module completed normally (bpc build's tracing of the
+  /// exported jit objects); its result is the exit status.
+  std::function<int(Interp &)> afterRun;
 };
 
 /// Evaluates `module`. Output of `print` goes to `out`. An uncaught exception
@@ -31,6 +37,13 @@ struct RunOptions {
 /// Returns the process exit status: 0, or 1 after an uncaught exception.
 int runModule(const ast::Module &module, DiagnosticEngine &diags,
               const RunOptions &options, llvm::raw_ostream &out);
+
+/// `bpc build --emit=bp`: runs `module` as a library (`__name__` is not
+/// "__main__"), traces every module-level name bound to a bm.jit object from
+/// its annotations, verifies the bp module and prints it to `out` (with
+/// locations when `debugInfo`).
+int emitBP(const ast::Module &module, DiagnosticEngine &diags, llvm::raw_ostream &out,
+           bool debugInfo = false);
 
 } // namespace bpc::tracer
 

@@ -339,11 +339,19 @@ struct ExceptionState {
   std::string suggestion;
 };
 
+/// C++ state of an instance of a built-in library class (an array's buffer
+/// or traced value, a jit object's target), so that user classes can still
+/// derive from those classes.
+struct NativeState {
+  virtual ~NativeState() = default;
+};
+
 struct InstanceObject : Object {
   explicit InstanceObject(ClassRef cls) : Object(Kind::Instance), cls(std::move(cls)) {}
   ClassRef cls;
   AttrDict attrs;
   std::unique_ptr<ExceptionState> exc;
+  std::unique_ptr<NativeState> native;
   BPC_OBJECT_CLASSOF(Instance)
 };
 

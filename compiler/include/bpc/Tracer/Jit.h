@@ -1,0 +1,44 @@
+//===- Jit.h - bm.jit objects and tracing them into bp.func -----*- C++ -*-===//
+//
+// A jit object remembers its target (a function, or an object's method) and
+// its dyn Variables (DESIGN.md §3). Calling it in a script traces one
+// specialisation per argument signature, freezes the non-dyn Variables at
+// that moment and runs the compiled function; `bpc build` traces it from its
+// parameters' annotations instead.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BPC_TRACER_JIT_H
+#define BPC_TRACER_JIT_H
+
+#include "bpc/Tracer/ArrayRuntime.h"
+
+#include "llvm/ADT/StringMap.h"
+
+namespace bpc::tracer {
+
+struct JitState : NativeState {
+  Value function; // a FunctionObject
+  Value self;     // the bound instance, or None
+  std::vector<Value> dynVars;
+  std::string name;
+  /// Traced specialisations by argument signature (`bpc run`).
+  llvm::StringMap<mlir::OwningOpRef<mlir::ModuleOp>> specialisations;
+};
+
+/// bm.jit(f, dyn_vars=..., static_argnames=...).
+Value makeJit(ArrayRuntime &rt, CallArgs &args);
+/// Installs the jit class (a subclass of `function`, as the seed checks).
+void installJitClass(ArrayRuntime &rt);
+/// The jit state of `v`, or null.
+JitState *asJit(const Value &v);
+/// Traces `jit` from its annotations into `module` as `bp.func @name`.
+void traceForExport(ArrayRuntime &rt, const Value &jit, llvm::StringRef name,
+                    mlir::ModuleOp module);
+/// The Variables of a dyn_vars argument: a Variable, a list/tuple/dict of
+/// them, or a vars() collection; each listed once.
+std::vector<Value> collectVariables(ArrayRuntime &rt, const Value &v);
+
+} // namespace bpc::tracer
+
+#endif // BPC_TRACER_JIT_H

@@ -1,0 +1,74 @@
+//===- TraceContext.h - The bp.func being traced ----------------*- C++ -*-===//
+//
+// One specialisation of a jitted function while it is traced: the bp.func,
+// the builder at its end, and the state of every Variable it touches. Dyn
+// Variables are block arguments whose current value advances with each
+// in-place update; any other Variable read is frozen into a bp.global at its
+// value now (DESIGN.md §3), and writing one is an error naming it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BPC_TRACER_TRACECONTEXT_H
+#define BPC_TRACER_TRACECONTEXT_H
+
+#include "bpc/Dialect/BP/IR/BPOps.h"
+#include "bpc/Tracer/ArrayRuntime.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+namespace bpc::tracer {
+
+class TraceContext {
+public:
+  /// Starts `bp.func @name` at the end of `module` with the given ordinary
+  /// argument types (and `bp.dims` names) and dyn Variables.
+  TraceContext(ArrayRuntime &rt, mlir::ModuleOp module, llvm::StringRef name,
+               llvm::ArrayRef<mlir::Type> argTypes,
+               llvm::ArrayRef<llvm::SmallVector<std::string, 4>> argDims,
+               llvm::ArrayRef<Value> dynVars, mlir::Location loc);
+  ~TraceContext();
+
+  ArrayRuntime &rt;
+  /// Unique among all traces, so that an array from a finished trace is not
+  /// mistaken for one of a new trace allocated at the same address.
+  const uint64_t id;
+  /// Frames above this index are user calls inlined into the trace.
+  size_t baseDepth;
+  mlir::ModuleOp module;
+  bp::FuncOp func;
+  mlir::OpBuilder builder;
+
+  /// The symbolic value of ordinary argument `i`.
+  mlir::Value argument(unsigned i) { return func.getBody().getArgument(i); }
+  /// The traced value of an array operand (Variable, array, this trace's
+  /// symbolic value); Python scalars are not arrays and return null.
+  mlir::Value valueOf(const Value &v);
+  /// Records `newValue` as the Variable's value, or raises for a non-dyn one.
+  void writeVariable(const Value &var, mlir::Value newValue);
+  /// Ends the function with `results` then the dyn Variables' values and
+  /// verifies it; on failure the function is erased and an error raised.
+  void finish(llvm::ArrayRef<mlir::Value> results);
+  /// Leaves the function in the module (finish() succeeded).
+  bool finished = false;
+
+private:
+  mlir::Value frozenValue(InstanceObject *var);
+  struct DynVar {
+    InstanceObject *var;
+    mlir::Value current;
+  };
+  std::vector<DynVar> dynVars;
+  llvm::DenseMap<InstanceObject *, unsigned> dynIndex;
+  llvm::DenseMap<InstanceObject *, mlir::Value> frozen;
+};
+
+/// The path of `var` from the module's globals (`lr.w`, `net.layers.0.b`),
+/// or "" when no global reaches it.
+std::string variablePath(Interp &in, const Value &var);
+
+/// A DenseElementsAttr with the concrete array's contents.
+mlir::DenseElementsAttr denseAttrOf(mlir::MLIRContext *ctx, const ArrayState &a);
+
+} // namespace bpc::tracer
+
+#endif // BPC_TRACER_TRACECONTEXT_H

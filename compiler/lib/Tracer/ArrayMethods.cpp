@@ -1,0 +1,266 @@
+//===- ArrayMethods.cpp - Operators, properties and methods of arrays -----===//
+//
+// brainpy.math's array class and Variable. Every operator becomes one
+// ArrayRuntime::applyOp with an emitter from ArrayOps.h; in-place updates of
+// Variables go through TraceContext inside jit (dyn or an error) and replace
+// the host buffer outside.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bpc/Tracer/ArrayOps.h"
+#include "bpc/Tracer/Format.h"
+#include "bpc/Tracer/TraceContext.h"
+
+using namespace bpc;
+using namespace bpc::tracer;
+using ast::BinOpKind;
+using ast::CmpOpKind;
+
+namespace {
+
+ArrayState &self(ArrayRuntime &rt, CallArgs &args) { return *rt.asArray(args.positional[0]); }
+
+/// Replaces the contents of `target` (a Variable or array) by `value`.
+void assignArray(ArrayRuntime &rt, const Value &target, const Value &value) {
+  ArrayState &t = *rt.asArray(target);
+  ArrayState &v = *rt.asArray(value);
+  if (rt.activeTrace) {
+    if (rt.isVariable(target)) {
+      rt.activeTrace->writeVariable(target, v.value);
+      return;
+    }
+    if (t.trace != rt.activeTrace || t.traceId != rt.activeTrace->id)
+      rt.in.raise(Exc::RuntimeError,
+                  "in-place update of an array created outside the jitted function; make it "
+                  "a Variable and pass it in dyn_vars (BrainPy's MathError)");
+    t.value = v.value;
+    return;
+  }
+  t.buffer = v.buffer;
+}
+
+/// One element of a concrete array as a Python number.
+Value element(ArrayRuntime &rt, const ArrayState &a, int64_t i) {
+  const void *p = static_cast<const char *>(a.buffer->data) + i * byteWidth(a.dtype);
+  switch (a.dtype) {
+  case DType::Bool: return Value::boolean(*static_cast<const uint8_t *>(p));
+  case DType::I32: return Value::integer(*static_cast<const int32_t *>(p));
+  case DType::I64: return Value::integer(*static_cast<const int64_t *>(p));
+  case DType::F32: return Value::real(*static_cast<const float *>(p));
+  case DType::F64: return Value::real(*static_cast<const double *>(p));
+  }
+  return Value();
+}
+
+/// The single value of a size-1 concrete array (float(x), bool(x)).
+Value scalarValue(ArrayRuntime &rt, const ArrayState &a, llvm::StringRef what) {
+  if (a.isSymbolic())
+    rt.in.raise(Exc::TypeError,
+                what + " of a traced array " + describeType(a.dtype, a.shape) +
+                    ": its value is not known while tracing; use bm.where, or make the "
+                    "argument static (static_argnames)");
+  if (a.numElements() != 1)
+    rt.in.raise(Exc::ValueError, what + " of an array with " + llvm::Twine(a.numElements()) +
+                                     " elements is ambiguous");
+  return element(rt, a, 0);
+}
+
+/// Nested-list text of a concrete array: `[[1.0, 2.0], [3.0, 4.0]]`. Not yet
+/// NumPy's print format (DESIGN.md §2 asks for it; golden tests of printed
+/// arrays wait for it).
+std::string formatElements(ArrayRuntime &rt, const ArrayState &a, size_t dim = 0,
+                           int64_t offset = 0) {
+  if (dim == a.shape.size()) {
+    Value v = element(rt, a, offset);
+    return v.isFloat() ? format::reprFloat(v.getFloat()) : rt.in.repr(v);
+  }
+  int64_t stride = 1;
+  for (size_t d = dim + 1; d < a.shape.size(); ++d)
+    stride *= a.shape[d];
+  std::string s = "[";
+  for (int64_t i = 0; i < a.shape[dim]; ++i)
+    s += (i ? ", " : "") + formatElements(rt, a, dim + 1, offset + i * stride);
+  return s + "]";
+}
+
+} // namespace
+
+/// Sum and mean: `axis` None, an int or a tuple of ints.
+Value bpc::tracer::reduceArray(ArrayRuntime &rt, bool mean, const Value &x, const std::optional<Value> &axis,
+                  bool keepdims) {
+  std::vector<int64_t> axes;
+  bool all = !axis || axis->isNone();
+  if (!all) {
+    if (auto *t = axis->dyn<TupleObject>())
+      for (const Value &a : t->items)
+        axes.push_back(rt.in.intArg(a));
+    else
+      axes.push_back(rt.in.intArg(*axis));
+  }
+  return rt.applyOp(mean ? "mean" : "sum", {rt.toArray(x)}, ops::reduce(mean, axes, all, keepdims));
+}
+
+void bpc::tracer::installArrayClass(ArrayRuntime &rt) {
+  Interp &in = rt.in;
+  rt.arrayClass = makeLibraryClass(in, "Array", in.types.object.get(), "brainpy.math");
+  ClassObject &cls = *rt.arrayClass;
+  auto def = [&](AttrDict &dict, llvm::StringRef name, BuiltinFn fn) {
+    in.defineBuiltin(dict, name, std::move(fn), /*isMethod=*/true);
+  };
+  auto binary = [&](BinOpKind op, llvm::StringRef name) {
+    def(cls.dict, ("__" + name + "__").str(), [&rt, op](Interp &, CallArgs &args) {
+      return rt.applyOp(ast::spelling(op), {args.positional[0], args.positional[1]},
+                        ops::binary(op));
+    });
+    def(cls.dict, ("__r" + name + "__").str(), [&rt, op](Interp &, CallArgs &args) {
+      return rt.applyOp(ast::spelling(op), {args.positional[1], args.positional[0]},
+                        ops::binary(op));
+    });
+    // `v += e` updates a Variable in place; a plain array rebinds the name.
+    def(cls.dict, ("__i" + name + "__").str(), [&rt, op](Interp &in, CallArgs &args) {
+      if (!rt.isVariable(args.positional[0]))
+        return in.notImplemented;
+      Value r = rt.applyOp(ast::spelling(op), {args.positional[0], args.positional[1]},
+                           ops::binary(op));
+      Value full = rt.applyOp("update", {args.positional[0], r},
+                              ops::setItem(ops::normaliseIndex(in, makeTuple(),
+                                                               rt.asArray(args.positional[0])->shape)),
+                              /*updatesFirst=*/true);
+      assignArray(rt, args.positional[0], full);
+      return args.positional[0];
+    });
+  };
+  binary(BinOpKind::Add, "add");
+  binary(BinOpKind::Sub, "sub");
+  binary(BinOpKind::Mult, "mul");
+  binary(BinOpKind::Div, "truediv");
+  binary(BinOpKind::FloorDiv, "floordiv");
+  binary(BinOpKind::Mod, "mod");
+  binary(BinOpKind::Pow, "pow");
+  binary(BinOpKind::MatMult, "matmul");
+  binary(BinOpKind::BitAnd, "and");
+  binary(BinOpKind::BitOr, "or");
+  binary(BinOpKind::BitXor, "xor");
+  auto compare = [&](CmpOpKind op, llvm::StringRef name) {
+    def(cls.dict, name, [&rt, op](Interp &, CallArgs &args) {
+      return rt.applyOp(ast::spelling(op), {args.positional[0], args.positional[1]},
+                        ops::compare(op));
+    });
+  };
+  compare(CmpOpKind::Eq, "__eq__");
+  compare(CmpOpKind::NotEq, "__ne__");
+  compare(CmpOpKind::Lt, "__lt__");
+  compare(CmpOpKind::LtE, "__le__");
+  compare(CmpOpKind::Gt, "__gt__");
+  compare(CmpOpKind::GtE, "__ge__");
+  auto unary = [&](llvm::StringRef name, ops::Unary op) {
+    def(cls.dict, name, [&rt, op, name](Interp &, CallArgs &args) {
+      return rt.applyOp(name, {args.positional[0]}, ops::unary(op));
+    });
+  };
+  unary("__neg__", ops::Unary::Neg);
+  unary("__invert__", ops::Unary::Not);
+  unary("__abs__", ops::Unary::Abs);
+  def(cls.dict, "__pos__", [](Interp &, CallArgs &args) { return args.positional[0]; });
+  // Identity hashing keeps Variables usable in sets and as dict keys.
+  def(cls.dict, "__hash__", [](Interp &, CallArgs &args) {
+    return Value::integer(reinterpret_cast<intptr_t>(args.positional[0].getObject()) >> 4);
+  });
+  def(cls.dict, "__getitem__", [&rt](Interp &in, CallArgs &args) {
+    ArrayState &a = self(rt, args);
+    return rt.applyOp("getitem", {args.positional[0]},
+                      ops::getItem(ops::normaliseIndex(in, args.positional[1], a.shape)));
+  });
+  def(cls.dict, "__setitem__", [&rt](Interp &in, CallArgs &args) {
+    ArrayState &a = self(rt, args);
+    Value r = rt.applyOp("setitem", {args.positional[0], args.positional[2]},
+                         ops::setItem(ops::normaliseIndex(in, args.positional[1], a.shape)),
+                         /*updatesFirst=*/true);
+    assignArray(rt, args.positional[0], r);
+    return Value();
+  });
+  def(cls.dict, "__bool__", [&rt](Interp &in, CallArgs &args) {
+    return Value::boolean(in.truthy(scalarValue(rt, self(rt, args), "the truth value")));
+  });
+  def(cls.dict, "__float__", [&rt](Interp &, CallArgs &args) {
+    return Value::real(scalarValue(rt, self(rt, args), "float()").toDouble());
+  });
+  def(cls.dict, "__int__", [&rt](Interp &, CallArgs &args) {
+    return Value::integer(static_cast<int64_t>(scalarValue(rt, self(rt, args), "int()").toDouble()));
+  });
+  def(cls.dict, "__len__", [&rt](Interp &in, CallArgs &args) {
+    ArrayState &a = self(rt, args);
+    if (a.shape.empty())
+      in.raise(Exc::TypeError, "len() of unsized object");
+    return Value::integer(a.shape[0]);
+  });
+  def(cls.dict, "__repr__", [&rt](Interp &in, CallArgs &args) {
+    ArrayState &a = self(rt, args);
+    std::string cls = in.typeName(args.positional[0]);
+    if (a.isSymbolic())
+      return makeStr("Traced<" + describeType(a.dtype, a.shape) + ">");
+    return makeStr(cls + "(" + formatElements(rt, a) + ", dtype=" + dtypeName(a.dtype).str() + ")");
+  });
+  def(cls.dict, "sum", [&rt](Interp &in, CallArgs &args) {
+    std::optional<Value> axis = takeKeyword(args, "axis"), keep = takeKeyword(args, "keepdims");
+    rejectKeywords(in, "sum", args);
+    if (args.positional.size() > 1)
+      axis = args.positional[1];
+    return reduceArray(rt, false, args.positional[0], axis, keep && in.truthy(*keep));
+  });
+  def(cls.dict, "mean", [&rt](Interp &in, CallArgs &args) {
+    std::optional<Value> axis = takeKeyword(args, "axis"), keep = takeKeyword(args, "keepdims");
+    rejectKeywords(in, "mean", args);
+    if (args.positional.size() > 1)
+      axis = args.positional[1];
+    return reduceArray(rt, true, args.positional[0], axis, keep && in.truthy(*keep));
+  });
+  def(cls.dict, "astype", [&rt](Interp &in, CallArgs &args) {
+    expectArgs(in, "astype", args, 2, 2);
+    std::optional<DType> t = dtypeFromName(in.str(args.positional[1]));
+    if (!t)
+      in.raise(Exc::TypeError, "unsupported dtype " + in.repr(args.positional[1]));
+    return rt.applyOp("astype", {args.positional[0]}, ops::cast(*t));
+  });
+  auto property = [&](llvm::StringRef name, BuiltinFn get, BuiltinFn set = nullptr) {
+    auto *p = new PropertyObject();
+    p->fget = Value(new BuiltinObject(name.str(), std::move(get)));
+    if (set)
+      p->fset = Value(new BuiltinObject(name.str(), std::move(set)));
+    cls.dict.set(name, Value(p));
+  };
+  property("shape", [&rt](Interp &, CallArgs &args) {
+    std::vector<Value> dims;
+    for (int64_t d : self(rt, args).shape)
+      dims.push_back(Value::integer(d));
+    return makeTuple(std::move(dims));
+  });
+  property("ndim", [&rt](Interp &, CallArgs &args) {
+    return Value::integer(self(rt, args).shape.size());
+  });
+  property("size", [&rt](Interp &, CallArgs &args) {
+    return Value::integer(self(rt, args).numElements());
+  });
+  property("dtype", [&rt](Interp &, CallArgs &args) {
+    return makeStr(dtypeName(self(rt, args).dtype).str());
+  });
+  // `v.value` reads the current value; `v.value = e` replaces it in place.
+  property(
+      "value",
+      [&rt](Interp &, CallArgs &args) {
+        ArrayState &a = self(rt, args);
+        if (rt.activeTrace && rt.isVariable(args.positional[0]))
+          return rt.makeSymbolic(*rt.activeTrace, rt.activeTrace->valueOf(args.positional[0]));
+        if (a.isSymbolic())
+          return args.positional[0];
+        return rt.makeConcrete(a.dtype, a.shape, a.buffer);
+      },
+      [&rt](Interp &in, CallArgs &args) {
+        ArrayState &a = self(rt, args);
+        Value r = rt.applyOp("value", {args.positional[0], args.positional[1]},
+                             ops::setItem(ops::normaliseIndex(in, makeTuple(), a.shape)),
+                             /*updatesFirst=*/true);
+        assignArray(rt, args.positional[0], r);
+        return Value();
+      });
+}

@@ -1,0 +1,416 @@
+//===- ArrayOps.cpp - Emitters of bp ops for array operations -------------===//
+//
+// The single definition of what each array operation means: promotion,
+// shape checks and the bp ops it becomes. Traced and eager code both call
+// these emitters (ArrayRuntime::applyOp), so they cannot disagree.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bpc/Tracer/ArrayOps.h"
+
+#include "bpc/Dialect/BP/IR/BPOps.h"
+#include "bpc/Dialect/BP/IR/BPShapes.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+
+using namespace bpc;
+using namespace bpc::tracer;
+using namespace bpc::tracer::ops;
+using mlir::RankedTensorType;
+using mlir::ShapedType;
+
+namespace {
+
+RankedTensorType typeOf(mlir::Value v) { return llvm::cast<RankedTensorType>(v.getType()); }
+
+DType dtypeOf(mlir::Value v) { return *fromMLIRType(typeOf(v).getElementType()); }
+
+std::string describe(const Operand &o) {
+  if (o.scalar)
+    return std::string(dtypeName(o.type.dtype)) + " scalar";
+  return describeType(o.value.getType());
+}
+
+llvm::ArrayRef<int64_t> shapeOf(const Operand &o) {
+  return o.scalar ? llvm::ArrayRef<int64_t>() : typeOf(o.value).getShape();
+}
+
+/// A 0-d constant holding `v` as `dtype`.
+mlir::Value scalarConstant(OpEnv &env, double v, DType dtype) {
+  auto type = tensorType(env.builder.getContext(), dtype, {});
+  mlir::Type elt = type.getElementType();
+  mlir::DenseElementsAttr attr;
+  if (isFloat(dtype))
+    attr = mlir::DenseElementsAttr::get(type, mlir::FloatAttr::get(elt, v).getValue());
+  else
+    attr = mlir::DenseElementsAttr::get(
+        type, mlir::APInt(elt.getIntOrFloatBitWidth(), static_cast<int64_t>(v), true));
+  return env.builder.create<bp::ConstantOp>(env.loc, llvm::cast<mlir::ElementsAttr>(attr));
+}
+
+/// `o` as a tensor of element type `dtype`, inserting bp.cast when needed.
+mlir::Value materialize(OpEnv &env, const Operand &o, DType dtype) {
+  if (o.scalar)
+    return scalarConstant(env, *o.scalar, dtype);
+  if (dtypeOf(o.value) == dtype)
+    return o.value;
+  auto to = tensorType(env.builder.getContext(), dtype, typeOf(o.value).getShape());
+  return env.builder.create<bp::CastOp>(env.loc, to, o.value);
+}
+
+/// NumPy's broadcasting of several operands, or a ValueError naming them.
+llvm::SmallVector<int64_t> broadcastAll(OpEnv &env, llvm::ArrayRef<Operand> operands) {
+  llvm::SmallVector<int64_t> shape;
+  for (const Operand &o : operands) {
+    llvm::SmallVector<int64_t> next;
+    if (mlir::failed(bp::broadcastShapes(shape, shapeOf(o), next))) {
+      std::string names;
+      for (const Operand &p : operands)
+        names += (names.empty() ? "" : " and ") + describe(p);
+      env.in.raise(Exc::ValueError, "operands could not be broadcast together: " + names);
+    }
+    shape = next;
+  }
+  return shape;
+}
+
+DType promoteAll(llvm::ArrayRef<Operand> operands) {
+  TypeClass t = operands.front().type;
+  for (const Operand &o : operands.drop_front())
+    t = promoteTypes(t, o.type);
+  return t.dtype;
+}
+
+template <typename OpT>
+mlir::Value createBinary(OpEnv &env, mlir::Value a, mlir::Value b, RankedTensorType type) {
+  return env.builder.create<OpT>(env.loc, type, a, b);
+}
+
+} // namespace
+
+EmitFn ops::binary(ast::BinOpKind op) {
+  return [op](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    using K = ast::BinOpKind;
+    mlir::MLIRContext *ctx = env.builder.getContext();
+    if (op == K::MatMult) {
+      DType t = promoteAll(xs);
+      if (shapeOf(xs[0]).empty() || shapeOf(xs[1]).empty())
+        env.in.raise(Exc::ValueError, "matmul: an operand is 0-d (" + describe(xs[0]) + " @ " +
+                                          describe(xs[1]) + "); use * instead");
+      auto ta = tensorType(ctx, t, shapeOf(xs[0])), tb = tensorType(ctx, t, shapeOf(xs[1]));
+      llvm::SmallVector<int64_t> shape;
+      std::string why;
+      {
+        mlir::ScopedDiagnosticHandler handler(ctx, [&](mlir::Diagnostic &d) {
+          why = d.str();
+          return mlir::success();
+        });
+        if (mlir::failed(bp::matmulShape(ta, tb, shape,
+                                         [&] { return mlir::emitError(env.loc); })))
+          env.in.raise(Exc::ValueError, "matmul: shapes " + describe(xs[0]) + " and " +
+                                            describe(xs[1]) + " are not aligned" +
+                                            (why.empty() ? "" : ": " + why));
+      }
+      mlir::Value a = materialize(env, xs[0], t), b = materialize(env, xs[1], t);
+      return env.builder.create<bp::MatmulOp>(env.loc, tensorType(ctx, t, shape), a, b);
+    }
+    DType t = promoteAll(xs);
+    bool bitwise = op == K::BitAnd || op == K::BitOr || op == K::BitXor;
+    if (bitwise && isFloat(t))
+      env.in.raise(Exc::TypeError, std::string("unsupported operand type for ") +
+                                       ast::spelling(op) + ": " + describe(xs[0]) + " and " +
+                                       describe(xs[1]));
+    if (!bitwise && t == DType::Bool)
+      t = DType::I32; // arithmetic on bools is integer arithmetic, as in JAX
+    if (op == K::Div && !isFloat(t))
+      t = DType::F32;
+    if (op == K::LShift || op == K::RShift)
+      env.in.raise(Exc::NotImplementedError, "shifts of arrays are not supported yet");
+    llvm::SmallVector<int64_t> shape = broadcastAll(env, xs);
+    mlir::Value a = materialize(env, xs[0], t), b = materialize(env, xs[1], t);
+    auto type = tensorType(ctx, t, shape);
+    switch (op) {
+    case K::Add: return createBinary<bp::AddOp>(env, a, b, type);
+    case K::Sub: return createBinary<bp::SubOp>(env, a, b, type);
+    case K::Mult: return createBinary<bp::MulOp>(env, a, b, type);
+    case K::Div: return createBinary<bp::DivOp>(env, a, b, type);
+    case K::FloorDiv: return createBinary<bp::FloorDivOp>(env, a, b, type);
+    case K::Mod: return createBinary<bp::RemOp>(env, a, b, type);
+    case K::Pow: return createBinary<bp::PowOp>(env, a, b, type);
+    case K::BitAnd: return createBinary<bp::AndOp>(env, a, b, type);
+    case K::BitOr: return createBinary<bp::OrOp>(env, a, b, type);
+    case K::BitXor: return createBinary<bp::XorOp>(env, a, b, type);
+    default: break;
+    }
+    llvm_unreachable("handled above");
+  };
+}
+
+EmitFn ops::compare(ast::CmpOpKind op) {
+  return [op](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    using K = ast::CmpOpKind;
+    bp::CmpPredicate pred;
+    switch (op) {
+    case K::Eq: pred = bp::CmpPredicate::eq; break;
+    case K::NotEq: pred = bp::CmpPredicate::ne; break;
+    case K::Lt: pred = bp::CmpPredicate::lt; break;
+    case K::LtE: pred = bp::CmpPredicate::le; break;
+    case K::Gt: pred = bp::CmpPredicate::gt; break;
+    case K::GtE: pred = bp::CmpPredicate::ge; break;
+    default:
+      env.in.raise(Exc::TypeError, std::string("'") + ast::spelling(op) +
+                                       "' is not supported between arrays");
+    }
+    DType t = promoteAll(xs);
+    llvm::SmallVector<int64_t> shape = broadcastAll(env, xs);
+    mlir::Value a = materialize(env, xs[0], t), b = materialize(env, xs[1], t);
+    return env.builder.create<bp::CmpOp>(
+        env.loc, tensorType(env.builder.getContext(), DType::Bool, shape), pred, a, b);
+  };
+}
+
+EmitFn ops::unary(Unary op) {
+  return [op](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    DType t = xs[0].type.dtype;
+    bool floatOnly = op != Unary::Neg && op != Unary::Not && op != Unary::Abs;
+    if (floatOnly && !isFloat(t))
+      t = DType::F32; // jnp.exp(int) is float32 with 64-bit off
+    if ((op == Unary::Neg || op == Unary::Abs) && t == DType::Bool)
+      env.in.raise(Exc::TypeError, "the operand " + describe(xs[0]) +
+                                       " is a bool array; use ~ or bm.logical_not");
+    if (op == Unary::Not && isFloat(t))
+      env.in.raise(Exc::TypeError, "bad operand type for unary ~: " + describe(xs[0]));
+    mlir::Value x = materialize(env, xs[0], t);
+    mlir::OpBuilder &b = env.builder;
+    switch (op) {
+    case Unary::Neg: return b.create<bp::NegOp>(env.loc, x);
+    case Unary::Not: return b.create<bp::NotOp>(env.loc, x);
+    case Unary::Exp: return b.create<bp::ExpOp>(env.loc, x);
+    case Unary::Log: return b.create<bp::LogOp>(env.loc, x);
+    case Unary::Tanh: return b.create<bp::TanhOp>(env.loc, x);
+    case Unary::Sqrt: return b.create<bp::SqrtOp>(env.loc, x);
+    case Unary::Abs: return b.create<bp::AbsOp>(env.loc, x);
+    case Unary::Sin: return b.create<bp::SinOp>(env.loc, x);
+    case Unary::Cos: return b.create<bp::CosOp>(env.loc, x);
+    case Unary::Sigmoid: return b.create<bp::SigmoidOp>(env.loc, x);
+    }
+    llvm_unreachable("all unary ops handled");
+  };
+}
+
+EmitFn ops::where() {
+  return [](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    DType t = promoteAll(xs.drop_front());
+    llvm::SmallVector<int64_t> shape = broadcastAll(env, xs);
+    mlir::Value c = materialize(env, xs[0], DType::Bool);
+    mlir::Value a = materialize(env, xs[1], t), b = materialize(env, xs[2], t);
+    return env.builder.create<bp::WhereOp>(env.loc,
+                                           tensorType(env.builder.getContext(), t, shape), c, a, b);
+  };
+}
+
+EmitFn ops::cast(DType to) {
+  return [to](OpEnv &env, llvm::ArrayRef<Operand> xs) { return materialize(env, xs[0], to); };
+}
+
+EmitFn ops::reduce(bool mean, std::vector<int64_t> axes, bool all, bool keepdims) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    llvm::ArrayRef<int64_t> in = shapeOf(xs[0]);
+    int64_t rank = in.size();
+    llvm::SmallVector<int64_t> norm;
+    if (all) {
+      for (int64_t i = 0; i < rank; ++i)
+        norm.push_back(i);
+    } else {
+      for (int64_t a : axes) {
+        if (a < -rank || a >= rank)
+          env.in.raise(Exc::ValueError, "axis " + llvm::Twine(a) + " is out of bounds for " +
+                                            describe(xs[0]));
+        norm.push_back(a < 0 ? a + rank : a);
+      }
+      llvm::sort(norm);
+      if (std::adjacent_find(norm.begin(), norm.end()) != norm.end())
+        env.in.raise(Exc::ValueError, "duplicate value in 'axis'");
+    }
+    DType t = xs[0].type.dtype;
+    if (mean && !isFloat(t))
+      t = DType::F32; // mean of ints is f32 (JAX, 64-bit off)
+    if (!mean && t == DType::Bool)
+      t = DType::I32; // sum of bools is i32
+    mlir::Value x = materialize(env, xs[0], t);
+    llvm::SmallVector<int64_t> shape;
+    if (mlir::failed(bp::reductionShape(in, norm, keepdims, shape,
+                                        [&] { return mlir::emitError(env.loc); })))
+      env.in.raise(Exc::ValueError, "cannot reduce " + describe(xs[0]));
+    auto type = tensorType(env.builder.getContext(), t, shape);
+    if (mean)
+      return env.builder.create<bp::MeanOp>(env.loc, type, x, norm, keepdims);
+    return env.builder.create<bp::SumOp>(env.loc, type, x, norm, keepdims);
+  };
+}
+
+EmitFn ops::fill(double value, DType dtype, std::vector<int64_t> shape) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand>) -> mlir::Value {
+    auto type = tensorType(env.builder.getContext(), dtype, shape);
+    if (value == 0)
+      return env.builder.create<bp::ZerosOp>(env.loc, type, mlir::ValueRange());
+    if (value == 1)
+      return env.builder.create<bp::OnesOp>(env.loc, type, mlir::ValueRange());
+    mlir::Value v = scalarConstant(env, value, dtype);
+    return env.builder.create<bp::FullOp>(env.loc, type, v, mlir::ValueRange());
+  };
+}
+
+//===----------------------------------------------------------------------===//
+// Indexing
+//===----------------------------------------------------------------------===//
+
+std::vector<IndexItem> ops::normaliseIndex(Interp &in, const Value &index,
+                                           llvm::ArrayRef<int64_t> shape) {
+  std::vector<Value> parts;
+  if (auto *t = index.dyn<TupleObject>())
+    parts = t->items;
+  else
+    parts.push_back(index);
+  if (parts.size() > shape.size())
+    in.raise(Exc::IndexError, "too many indices for array: array is " +
+                                  llvm::Twine(shape.size()) + "-dimensional, but " +
+                                  llvm::Twine(parts.size()) + " were indexed");
+  std::vector<IndexItem> items;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    int64_t size = shape[d];
+    IndexItem item;
+    item.stop = size;
+    if (d < parts.size() && !parts[d].is<SliceObject>()) {
+      if (!parts[d].isIntLike())
+        in.raise(Exc::IndexError, "only integers and slices are valid array indices, not " +
+                                      in.typeName(parts[d]));
+      item.isSlice = false;
+      item.index = parts[d].getInt();
+      if (size != ShapedType::kDynamic) {
+        if (item.index < -size || item.index >= size)
+          in.raise(Exc::IndexError, "index " + llvm::Twine(item.index) +
+                                        " is out of bounds for axis " + llvm::Twine(d) +
+                                        " with size " + llvm::Twine(size));
+        if (item.index < 0)
+          item.index += size;
+      }
+    } else if (d < parts.size()) {
+      auto *s = parts[d].dyn<SliceObject>();
+      auto get = [&](const Value &v, int64_t dflt) { return v.isNone() ? dflt : in.intArg(v); };
+      item.step = get(s->step, 1);
+      if (item.step < 1)
+        in.raise(Exc::NotImplementedError, "array slices with a step < 1 are not supported yet");
+      if (size == ShapedType::kDynamic) {
+        item.start = get(s->start, 0);
+        item.stop = s->stop.isNone() ? ShapedType::kDynamic : in.intArg(s->stop);
+        if (item.start < 0 || (item.stop != ShapedType::kDynamic && item.stop < 0))
+          in.raise(Exc::NotImplementedError,
+                   "negative slice bounds on a dimension of unknown size are not supported");
+      } else {
+        auto clamp = [&](int64_t v) {
+          if (v < 0)
+            v += size;
+          return std::clamp<int64_t>(v, 0, size);
+        };
+        item.start = clamp(get(s->start, 0));
+        item.stop = std::max(item.start, clamp(get(s->stop, size)));
+      }
+    } else if (size == ShapedType::kDynamic) {
+      item.stop = ShapedType::kDynamic;
+    }
+    items.push_back(item);
+  }
+  return items;
+}
+
+namespace {
+struct SplitIndex {
+  llvm::SmallVector<int64_t> starts, stops, steps, sliced, axes, intIndices;
+  bool anyInt = false, fullSlices = true;
+};
+
+SplitIndex split(const std::vector<IndexItem> &items, llvm::ArrayRef<int64_t> shape) {
+  SplitIndex s;
+  for (size_t d = 0; d < items.size(); ++d) {
+    const IndexItem &it = items[d];
+    if (it.isSlice) {
+      s.starts.push_back(it.start);
+      s.stops.push_back(it.stop);
+      s.steps.push_back(it.step);
+      s.sliced.push_back(bp::sliceSize(shape[d], it.start, it.stop, it.step));
+      if (!(it.start == 0 && it.step == 1 && it.stop == shape[d]))
+        s.fullSlices = false;
+    } else {
+      s.anyInt = true;
+      s.starts.push_back(0);
+      s.stops.push_back(shape[d]);
+      s.steps.push_back(1);
+      s.sliced.push_back(shape[d]);
+      s.axes.push_back(d);
+      s.intIndices.push_back(it.index);
+    }
+  }
+  return s;
+}
+
+llvm::SmallVector<mlir::Value> indexValues(OpEnv &env, llvm::ArrayRef<int64_t> indices) {
+  llvm::SmallVector<mlir::Value> vs;
+  for (int64_t i : indices)
+    vs.push_back(scalarConstant(env, static_cast<double>(i), DType::I32));
+  return vs;
+}
+} // namespace
+
+EmitFn ops::getItem(std::vector<IndexItem> items) {
+  return [items](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    mlir::Value x = xs[0].value;
+    RankedTensorType type = typeOf(x);
+    SplitIndex s = split(items, type.getShape());
+    mlir::MLIRContext *ctx = env.builder.getContext();
+    DType t = dtypeOf(x);
+    if (!s.fullSlices)
+      x = env.builder.create<bp::SliceOp>(env.loc, tensorType(ctx, t, s.sliced), x, s.starts,
+                                          s.stops, s.steps);
+    if (!s.anyInt)
+      return x;
+    llvm::SmallVector<int64_t> kept;
+    for (size_t d = 0; d < s.sliced.size(); ++d)
+      if (!llvm::is_contained(s.axes, static_cast<int64_t>(d)))
+        kept.push_back(s.sliced[d]);
+    return env.builder.create<bp::IndexOp>(env.loc, tensorType(ctx, t, kept), x,
+                                           indexValues(env, s.intIndices), s.axes);
+  };
+}
+
+EmitFn ops::setItem(std::vector<IndexItem> items) {
+  return [items](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    mlir::Value dest = xs[0].value;
+    RankedTensorType type = typeOf(dest);
+    SplitIndex s = split(items, type.getShape());
+    DType t = dtypeOf(dest);
+    // The update broadcasts to the selected region and takes dest's type.
+    llvm::SmallVector<int64_t> region;
+    for (size_t d = 0; d < s.sliced.size(); ++d)
+      if (!llvm::is_contained(s.axes, static_cast<int64_t>(d)))
+        region.push_back(s.sliced[d]);
+    llvm::SmallVector<int64_t> joined;
+    if (mlir::failed(bp::broadcastShapes(region, shapeOf(xs[1]), joined)) ||
+        joined.size() != region.size())
+      env.in.raise(Exc::ValueError, "could not broadcast " + describe(xs[1]) +
+                                        " into the selected region " +
+                                        describeType(t, region) + " of " + describeType(type));
+    mlir::Value update = materialize(env, xs[1], t);
+    if (s.anyInt) {
+      if (!s.fullSlices)
+        env.in.raise(Exc::NotImplementedError,
+                     "assigning to a mix of integer indices and partial slices is not "
+                     "supported yet");
+      return env.builder.create<bp::UpdateIndexOp>(env.loc, type, update, dest,
+                                                   indexValues(env, s.intIndices), s.axes);
+    }
+    return env.builder.create<bp::UpdateSliceOp>(env.loc, type, update, dest, s.starts, s.stops,
+                                                 s.steps);
+  };
+}

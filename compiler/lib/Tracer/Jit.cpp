@@ -1,0 +1,321 @@
+//===- Jit.cpp - bm.jit objects and tracing them into bp.func -------------===//
+
+#include "bpc/Tracer/Jit.h"
+
+#include "bpc/Tracer/EagerExecutor.h"
+#include "bpc/Tracer/TraceContext.h"
+
+#include "llvm/ADT/SmallPtrSet.h"
+
+using namespace bpc;
+using namespace bpc::tracer;
+
+JitState *bpc::tracer::asJit(const Value &v) {
+  auto *inst = v.dyn<InstanceObject>();
+  return inst && inst->native ? dynamic_cast<JitState *>(inst->native.get()) : nullptr;
+}
+
+std::vector<Value> bpc::tracer::collectVariables(ArrayRuntime &rt, const Value &v) {
+  std::vector<Value> out;
+  llvm::SmallPtrSet<const Object *, 16> seen;
+  std::function<void(const Value &)> walk = [&](const Value &x) {
+    if (rt.isVariable(x)) {
+      if (seen.insert(x.getObject()).second)
+        out.push_back(x);
+      return;
+    }
+    if (x.is<ListObject>() || x.is<TupleObject>() || x.is<DictObject>() ||
+        x.is<DictViewObject>()) {
+      Value items = x;
+      if (auto *d = x.dyn<DictObject>()) {
+        for (const HashTable::Entry &e : d->table.rawEntries())
+          if (e.live)
+            walk(e.value);
+        return;
+      }
+      rt.in.forEach(items, [&](const Value &e) {
+        walk(e);
+        return true;
+      });
+      return;
+    }
+    if (auto *inst = x.dyn<InstanceObject>(); inst && rt.collectorClass &&
+                                              inst->cls->isSubclassOf(rt.collectorClass.get())) {
+      walk(rt.in.call(rt.in.getAttr(x, "values"), std::vector<Value>{}));
+      return;
+    }
+    rt.in.raise(Exc::TypeError, "dyn_vars must be Variables or collections of them, not " +
+                                    rt.in.typeName(x));
+  };
+  if (!v.isNone())
+    walk(v);
+  return out;
+}
+
+namespace {
+
+/// An array parameter's type from its annotation `f32[n, d]`.
+struct ParamType {
+  mlir::Type type;
+  llvm::SmallVector<std::string, 4> dims;
+};
+
+std::optional<ParamType> parseAnnotation(ArrayRuntime &rt, const ast::Expr &e) {
+  const ast::Expr *base = &e;
+  llvm::SmallVector<const ast::Expr *> dims;
+  if (auto *s = llvm::dyn_cast<ast::SubscriptExpr>(&e)) {
+    base = s->value.get();
+    if (auto *t = llvm::dyn_cast<ast::TupleExpr>(s->slice.get()))
+      for (const ast::ExprPtr &d : t->elts)
+        dims.push_back(d.get());
+    else
+      dims.push_back(s->slice.get());
+  }
+  auto *name = llvm::dyn_cast<ast::NameExpr>(base);
+  std::optional<DType> dtype = name ? dtypeFromShortName(name->id) : std::nullopt;
+  if (!dtype)
+    return std::nullopt;
+  ParamType p;
+  llvm::SmallVector<int64_t> shape;
+  for (const ast::Expr *d : dims) {
+    if (auto *n = llvm::dyn_cast<ast::NameExpr>(d)) {
+      shape.push_back(mlir::ShapedType::kDynamic);
+      p.dims.push_back(n->id);
+    } else if (auto *c = llvm::dyn_cast<ast::ConstantExpr>(d);
+               c && c->type == ast::ConstantExpr::Type::Int) {
+      shape.push_back(c->intValue);
+      p.dims.push_back("");
+    } else {
+      rt.in.currentLoc = d->getLoc();
+      rt.in.raise(Exc::TypeError, "a dimension in an array annotation is a name or an integer");
+    }
+  }
+  p.type = tensorType(&rt.context, *dtype, shape);
+  return p;
+}
+
+/// Makes `rt.activeTrace` point at a trace for the duration of a scope.
+struct ActiveTrace {
+  ActiveTrace(ArrayRuntime &rt, TraceContext *t) : rt(rt), saved(rt.activeTrace) {
+    rt.activeTrace = t;
+  }
+  ~ActiveTrace() { rt.activeTrace = saved; }
+  ArrayRuntime &rt;
+  TraceContext *saved;
+};
+
+/// Traces one specialisation. `actual` holds the call's arguments (`bpc
+/// run`) or is null (`bpc build`: types from annotations).
+void trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module, llvm::StringRef name,
+           const CallArgs *actual) {
+  Interp &in = rt.in;
+  auto *fn = jit.function.dyn<FunctionObject>();
+  const std::vector<ast::Param> &params = *fn->params;
+  size_t first = jit.self.isNone() ? 0 : 1;
+  if (actual && actual->positional.size() + first > params.size())
+    in.raise(Exc::TypeError, jit.name + "() takes " + llvm::Twine(params.size() - first) +
+                                 " positional arguments but " +
+                                 llvm::Twine(actual->positional.size()) + " were given");
+  // Each parameter after `self` is traced (an array argument or annotation),
+  // static (a non-array argument) or left to its default.
+  struct Binding {
+    enum { Traced, Static, Default } kind;
+    Value value;
+  };
+  llvm::SmallVector<mlir::Type> argTypes;
+  llvm::SmallVector<llvm::SmallVector<std::string, 4>> argDims;
+  std::vector<Binding> bindings;
+  for (size_t i = first; i < params.size(); ++i) {
+    const ast::Param &p = params[i];
+    size_t k = i - first;
+    if (actual) {
+      if (k >= actual->positional.size()) {
+        bindings.push_back({Binding::Default, {}}); // a default or a keyword
+        continue;
+      }
+      const Value &v = actual->positional[k];
+      ArrayState *a = rt.asArray(v);
+      if (!a) {
+        bindings.push_back({Binding::Static, v});
+        continue;
+      }
+      argTypes.push_back(tensorType(&rt.context, a->dtype, a->shape));
+      argDims.emplace_back(a->shape.size(), "");
+      bindings.push_back({Binding::Traced, {}});
+      continue;
+    }
+    std::optional<ParamType> t = p.annotation ? parseAnnotation(rt, *p.annotation) : std::nullopt;
+    if (t) {
+      argTypes.push_back(t->type);
+      argDims.push_back(t->dims);
+      bindings.push_back({Binding::Traced, {}});
+      continue;
+    }
+    if (!p.defaultValue) {
+      in.currentLoc = p.loc;
+      try {
+        in.raise(Exc::TypeError, "parameter '" + p.name + "' of exported function '" + name +
+                                     "' needs an array annotation such as `" + p.name +
+                                     ": f32[n]`: bpc build does not guess argument types");
+      } catch (PyException &e) {
+        in.annotate(e, p.loc);
+        throw;
+      }
+    }
+    bindings.push_back({Binding::Default, {}});
+  }
+
+  TraceContext tc(rt, module, name, argTypes, argDims, jit.dynVars,
+                  rt.loc(fn->body && !fn->body->empty() ? fn->body->front()->getLoc()
+                                                        : ast::Loc()));
+  ActiveTrace active(rt, &tc);
+  CallArgs call;
+  if (first)
+    call.positional.push_back(jit.self);
+  unsigned nextArg = 0;
+  for (const Binding &b : bindings) {
+    if (b.kind == Binding::Default)
+      break; // the remaining parameters take their defaults
+    call.positional.push_back(b.kind == Binding::Static
+                                  ? b.value
+                                  : rt.makeSymbolic(tc, tc.argument(nextArg++)));
+  }
+  if (actual)
+    for (const auto &kw : actual->keywords)
+      call.keywords.push_back(kw);
+  Value result = in.call(jit.function, call);
+
+  llvm::SmallVector<mlir::Value> results;
+  auto addResult = [&](const Value &v) {
+    if (!rt.asArray(v))
+      in.raise(Exc::TypeError, "a jitted function returns arrays, not " + in.typeName(v));
+    results.push_back(tc.valueOf(v));
+  };
+  if (auto *t = result.dyn<TupleObject>())
+    for (const Value &v : t->items)
+      addResult(v);
+  else if (!result.isNone())
+    addResult(result.isNumber() ? rt.toArray(result) : result);
+  tc.finish(results);
+}
+
+std::string signature(ArrayRuntime &rt, const CallArgs &args) {
+  std::string s;
+  for (const Value &v : args.positional) {
+    if (ArrayState *a = rt.asArray(v))
+      s += describeType(a->dtype, a->shape);
+    else
+      s += rt.in.typeName(v) + ":" + rt.in.repr(v);
+    s += ";";
+  }
+  return s;
+}
+
+/// Moves keyword arguments to their positions (`f_jit(x=1.)`), so that a
+/// specialisation's signature is its positional arguments.
+void bindKeywords(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
+  const std::vector<ast::Param> &params = *jit.function.dyn<FunctionObject>()->params;
+  size_t first = jit.self.isNone() ? 0 : 1;
+  for (size_t i = first + args.positional.size(); i < params.size() && !args.keywords.empty();
+       ++i) {
+    auto it = llvm::find_if(args.keywords, [&](auto &kw) { return kw.first == params[i].name; });
+    if (it == args.keywords.end())
+      break; // later parameters keep their defaults
+    args.positional.push_back(it->second);
+    args.keywords.erase(it);
+  }
+  if (!args.keywords.empty())
+    rt.in.raise(Exc::TypeError, jit.name + "() got an unexpected keyword argument '" +
+                                    args.keywords.front().first + "'");
+}
+
+/// `bpc run`: traces on the first call with these argument types (freezing
+/// non-dyn Variables now, as BrainPy does), then runs the compiled code.
+Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
+  if (rt.activeTrace) {
+    // A jitted function called inside another is inlined into its trace.
+    CallArgs inner = args;
+    if (!jit.self.isNone())
+      inner.positional.insert(inner.positional.begin(), jit.self);
+    return rt.in.call(jit.function, inner);
+  }
+  bindKeywords(rt, jit, args);
+  std::string key = signature(rt, args);
+  mlir::OwningOpRef<mlir::ModuleOp> &module = jit.specialisations[key];
+  if (!module) {
+    mlir::OwningOpRef<mlir::ModuleOp> fresh = mlir::ModuleOp::create(rt.currentLoc());
+    trace(rt, jit, *fresh, "jit", &args);
+    module = std::move(fresh);
+  }
+  llvm::SmallVector<ArrayState *> inputs;
+  for (const Value &v : args.positional)
+    if (ArrayState *a = rt.asArray(v))
+      inputs.push_back(a);
+  for (const Value &v : jit.dynVars)
+    inputs.push_back(rt.asArray(v));
+  std::vector<Value> results = rt.eager->run(*module, "jit", inputs, jit.dynVars.size());
+  if (results.empty())
+    return Value();
+  if (results.size() == 1)
+    return results.front();
+  return makeTuple(std::move(results));
+}
+
+} // namespace
+
+void bpc::tracer::traceForExport(ArrayRuntime &rt, const Value &jitValue, llvm::StringRef name,
+                                 mlir::ModuleOp module) {
+  trace(rt, *asJit(jitValue), module, name, nullptr);
+}
+
+Value bpc::tracer::makeJit(ArrayRuntime &rt, CallArgs &args) {
+  Interp &in = rt.in;
+  std::optional<Value> dyn = takeKeyword(args, "dyn_vars");
+  // Static arguments are specialised on by value already (signature()).
+  takeKeyword(args, "static_argnames");
+  takeKeyword(args, "static_argnums");
+  rejectKeywords(in, "jit", args);
+  expectArgs(in, "jit", args, 1, 1);
+  Value target = args.positional[0];
+  auto state = std::make_unique<JitState>();
+  if (auto *m = target.dyn<BoundMethodObject>()) {
+    state->function = m->func;
+    state->self = m->self;
+    state->name = in.callableName(m->func);
+  } else if (target.is<FunctionObject>()) {
+    state->function = target;
+    state->name = target.dyn<FunctionObject>()->name;
+  } else if (rt.baseClass && in.isInstance(target, rt.baseClass.get())) {
+    // bm.jit(obj) compiles obj.__call__ with obj.vars() as dyn vars.
+    Value *call = in.typeOf(target)->lookup("__call__");
+    if (!call || !call->is<FunctionObject>())
+      in.raise(Exc::TypeError, "bm.jit(obj) needs a __call__ method on " + in.typeName(target));
+    state->function = *call;
+    state->self = target;
+    state->name = in.typeName(target) + ".__call__";
+    if (!dyn)
+      dyn = in.call(in.getAttr(target, "vars"), std::vector<Value>{});
+  } else {
+    in.raise(Exc::TypeError, "bm.jit expects a function, a method or a bp.Base object, not " +
+                                 in.typeName(target));
+  }
+  if (!state->function.is<FunctionObject>())
+    in.raise(Exc::TypeError, "bm.jit expects a function defined in the script");
+  state->dynVars = collectVariables(rt, dyn.value_or(Value()));
+  auto *inst = new InstanceObject(rt.jitClass);
+  inst->native = std::move(state);
+  return Value(inst);
+}
+
+void bpc::tracer::installJitClass(ArrayRuntime &rt) {
+  Interp &in = rt.in;
+  rt.jitClass = makeLibraryClass(in, "JitFunction", in.types.function.get(), "brainpy.math");
+  in.defineBuiltin(rt.jitClass->dict, "__call__", [&rt](Interp &, CallArgs &args) {
+    Value self = args.positional[0];
+    args.positional.erase(args.positional.begin());
+    return callJit(rt, *asJit(self), args);
+  }, true);
+  in.defineBuiltin(rt.jitClass->dict, "__repr__", [](Interp &, CallArgs &args) {
+    return makeStr("<jitted function " + asJit(args.positional[0])->name + ">");
+  }, true);
+}
