@@ -50,7 +50,8 @@ constexpr const char *kBufferize =
 
 constexpr const char *kCPUToLLVM =
     "func.func(convert-linalg-to-loops),convert-scf-to-cf,expand-strided-metadata,"
-    "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,convert-arith-to-llvm,"
+    "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
+    "convert-arith-to-llvm,"
     "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
 
 } // namespace
