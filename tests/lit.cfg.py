@@ -11,5 +11,8 @@ config.excludes = ["Inputs", "unit", "fuzz", "CMakeLists.txt", "lit.cfg.py"]
 
 config.environment["PATH"] = os.pathsep.join(
     [config.bpc_bin_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+# Generated model headers include bpc/runtime.h; e2e drivers compile against
+# it. Listed before %bpc, which would otherwise match its prefix.
+config.substitutions.append(("%bpc_runtime_include", config.bpc_runtime_include))
 config.substitutions.append(("%bpc", os.path.join(config.bpc_bin_dir, "bpc")))
 config.substitutions.append(("%examples", os.path.join(config.bpc_source_dir, "examples")))

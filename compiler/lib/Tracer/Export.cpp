@@ -1,14 +1,257 @@
-//===- Export.cpp - bpc build --emit=bp: trace the module's jit objects ---===//
+//===- Export.cpp - bpc build: trace the module's jit objects -------------===//
+//
+// Runs the module as a library, traces every exported jit object into one bp
+// module and describes the result for the C ABI (DESIGN.md §4a): Variables
+// with their paths and initial values, and per function the argument and
+// result shapes in the symbols of the parameters' annotations.
+//
+//===----------------------------------------------------------------------===//
 
+#include "bpc/Tracer/Export.h"
 #include "bpc/Tracer/Interpreter.h"
 
 #include "bpc/Tracer/ArrayRuntime.h"
 #include "bpc/Tracer/Jit.h"
+#include "bpc/Tracer/TraceContext.h"
 
 #include "mlir/IR/Verifier.h"
 
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <cstring>
+
 using namespace bpc;
 using namespace bpc::tracer;
+
+namespace {
+
+/// The manifest's dtype (the C ABI's order) of a tracer dtype.
+bpc::DType abiDType(tracer::DType t) {
+  switch (t) {
+  case tracer::DType::Bool: return bpc::DType::Bool;
+  case tracer::DType::I32: return bpc::DType::I32;
+  case tracer::DType::I64: return bpc::DType::I64;
+  case tracer::DType::F32: return bpc::DType::F32;
+  case tracer::DType::F64: return bpc::DType::F64;
+  }
+  return bpc::DType::F32;
+}
+
+/// Raised (as a C++ exception, not a Python one) when the manifest cannot
+/// describe a function; the message becomes a `bpc: error:`.
+struct ManifestError {
+  std::string message;
+};
+
+/// The symbolic names of the dynamic dimensions of the values in one
+/// bp.func. They start from the arguments' `bp.dims` and flow through
+/// elementwise ops, where NumPy broadcasting makes a result dimension equal
+/// to the operands' aligned dimensions. A dimension that any other op
+/// produces stays unnamed: naming it would need shape reasoning per op, and
+/// a wrong name would make the C entry point check the wrong size.
+class DimSymbols {
+public:
+  explicit DimSymbols(bp::FuncOp func) {
+    mlir::Block &entry = func.getBody().front();
+    for (unsigned i = 0; i < func.getFunctionType().getNumInputs(); ++i)
+      if (auto names = func.getArgAttrOfType<mlir::ArrayAttr>(i, "bp.dims"))
+        for (auto [d, name] : llvm::enumerate(names.getAsValueRange<mlir::StringAttr>()))
+          if (!name.empty())
+            symbols[{entry.getArgument(i), d}] = name.str();
+    func.walk([&](mlir::Operation *op) {
+      if (isElementwise(op))
+        propagate(op);
+    });
+  }
+
+  /// The symbol of dimension `d` of `v`, or "" when none is known.
+  std::string lookup(mlir::Value v, unsigned d) const {
+    auto it = symbols.find({v, d});
+    return it == symbols.end() ? std::string() : it->second;
+  }
+
+private:
+  static bool isElementwise(mlir::Operation *op) {
+    return op->getNumResults() == 1 &&
+           (op->hasTrait<mlir::OpTrait::SameOperandsAndResultType>() ||
+            llvm::isa<bp::AddOp, bp::SubOp, bp::MulOp, bp::DivOp, bp::FloorDivOp, bp::RemOp,
+                      bp::PowOp, bp::MaxOp, bp::MinOp, bp::AndOp, bp::OrOp, bp::XorOp,
+                      bp::CmpOp, bp::WhereOp, bp::CastOp>(op));
+  }
+
+  /// A dynamic result dimension is named when every operand's aligned
+  /// dimension is absent, a static 1 (broadcast) or dynamic with the same
+  /// known symbol.
+  void propagate(mlir::Operation *op) {
+    mlir::Value result = op->getResult(0);
+    auto type = llvm::dyn_cast<mlir::RankedTensorType>(result.getType());
+    if (!type)
+      return;
+    int64_t rank = type.getRank();
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!type.isDynamicDim(d))
+        continue;
+      std::string name;
+      bool consistent = true;
+      for (mlir::Value operand : op->getOperands()) {
+        auto t = llvm::dyn_cast<mlir::RankedTensorType>(operand.getType());
+        if (!t) {
+          consistent = false;
+          break;
+        }
+        int64_t od = d - (rank - t.getRank());
+        if (od < 0 || (!t.isDynamicDim(od) && t.getDimSize(od) == 1))
+          continue;
+        std::string s = t.isDynamicDim(od) ? lookup(operand, od) : std::string();
+        if (s.empty() || (!name.empty() && s != name)) {
+          consistent = false;
+          break;
+        }
+        name = s;
+      }
+      if (consistent && !name.empty())
+        symbols[{result, static_cast<unsigned>(d)}] = name;
+    }
+  }
+
+  llvm::DenseMap<std::pair<mlir::Value, unsigned>, std::string> symbols;
+};
+
+/// An argument or result of `func` as the C header describes it.
+TensorSpec tensorSpec(std::string name, mlir::Value v, const DimSymbols &dims,
+                      llvm::StringRef function) {
+  auto type = llvm::cast<mlir::RankedTensorType>(v.getType());
+  TensorSpec spec;
+  spec.name = std::move(name);
+  spec.dtype = abiDType(*fromMLIRType(type.getElementType()));
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    if (!type.isDynamicDim(d)) {
+      spec.dims.push_back(Dim::fixed(type.getDimSize(d)));
+      continue;
+    }
+    std::string symbol = dims.lookup(v, d);
+    if (symbol.empty())
+      throw ManifestError{"result dimension " + std::to_string(d) + " of " + function.str() +
+                          " cannot be expressed in its arguments' symbols; annotate the "
+                          "arguments so that it follows from them elementwise"};
+    spec.dims.push_back(Dim::named(symbol));
+  }
+  return spec;
+}
+
+/// A Variable's path, dtype, shape and current (frozen-at-build) contents.
+VariableSpec variableSpec(ArrayRuntime &rt, const Value &var) {
+  const ArrayState &a = *rt.asArray(var);
+  VariableSpec spec;
+  spec.name = variablePath(rt.in, var);
+  spec.dtype = abiDType(a.dtype);
+  spec.shape.assign(a.shape.begin(), a.shape.end());
+  spec.initial.resize(a.numElements() * bpc::dtypeSize(spec.dtype));
+  if (!spec.initial.empty())
+    std::memcpy(spec.initial.data(), a.buffer->data, spec.initial.size());
+  return spec;
+}
+
+/// The entry of exported jit `name`, whose kernel is the bp.func `func`.
+FunctionSpec functionSpec(const std::string &name, const JitState &jit,
+                          bp::FuncOp func, llvm::ArrayRef<Value> variables) {
+  FunctionSpec spec;
+  spec.name = name;
+  spec.kernel = func.getSymName().str();
+  DimSymbols dims(func);
+  // The parameters that became kernel arguments are the annotated ones, in
+  // order, after `self`.
+  const std::vector<ast::Param> &params = *jit.function.dyn<FunctionObject>()->params;
+  size_t first = jit.self.isNone() ? 0 : 1;
+  mlir::Block &entry = func.getBody().front();
+  unsigned numArgs = func.getNumOrdinaryArguments();
+  for (unsigned i = 0; i < numArgs; ++i)
+    spec.args.push_back(
+        tensorSpec(params[first + i].name, entry.getArgument(i), dims, name));
+  auto ret = llvm::cast<bp::ReturnOp>(entry.getTerminator());
+  unsigned numResults = func.getFunctionType().getNumResults();
+  for (unsigned i = 0; i < numResults; ++i)
+    spec.results.push_back(tensorSpec("out" + (numResults > 1 ? std::to_string(i) : ""),
+                                      ret->getOperand(i), dims, name));
+  for (const Value &v : jit.dynVars) {
+    auto it = llvm::find_if(variables,
+                            [&](const Value &x) { return x.getObject() == v.getObject(); });
+    spec.varIndices.push_back(static_cast<int32_t>(it - variables.begin()));
+  }
+  return spec;
+}
+
+/// Traces every module-level name bound to a jit object into `bp` as
+/// `bp.func @name`, in the module's order, and verifies the module. Returns
+/// the exit status; `exported` lists the names and their jit objects.
+int traceExports(Interp &in, DiagnosticEngine &diags, mlir::ModuleOp bp,
+                 std::vector<std::pair<std::string, JitState *>> &exported) {
+  ArrayRuntime &rt = in.arrayRuntime();
+  auto globals = in.globals->vars.items();
+  try {
+    for (auto &[name, value] : globals)
+      if (JitState *jit = asJit(value)) {
+        traceForExport(rt, value, name, bp);
+        exported.emplace_back(name, jit);
+      }
+  } catch (PyException &e) {
+    in.reportUncaught(e.value);
+    return 1;
+  }
+  if (mlir::failed(mlir::verify(bp))) {
+    diags.error("internal error: the traced bp module does not verify");
+    return 2;
+  }
+  return 0;
+}
+
+} // namespace
+
+int bpc::tracer::exportModel(const ast::Module &module, DiagnosticEngine &diags,
+                             llvm::StringRef prefix, llvm::raw_ostream &printOut,
+                             const ExportConsumer &consume) {
+  RunOptions options;
+  options.moduleName = module.filename;
+  options.argv.push_back(module.filename);
+  options.afterRun = [&](Interp &in) {
+    ArrayRuntime &rt = in.arrayRuntime();
+    mlir::OwningOpRef<mlir::ModuleOp> bp = mlir::ModuleOp::create(rt.loc(ast::Loc()));
+    std::vector<std::pair<std::string, JitState *>> exported;
+    if (int status = traceExports(in, diags, *bp, exported))
+      return status;
+    // The context's mutable state is the exported functions' dyn Variables,
+    // in the order the functions and their dyn_vars (vars() order for
+    // `bm.jit(obj)`) list them, each once. Other Variables are constants
+    // frozen into the kernels.
+    std::vector<Value> variables;
+    llvm::SmallPtrSet<const Object *, 16> seen;
+    for (auto &[name, jit] : exported)
+      for (const Value &v : jit->dynVars)
+        if (seen.insert(v.getObject()).second)
+          variables.push_back(v);
+    ModelManifest manifest;
+    manifest.prefix = prefix.str();
+    for (const Value &v : variables)
+      manifest.variables.push_back(variableSpec(rt, v));
+    try {
+      for (auto &[name, jit] : exported) {
+        auto func = bp->lookupSymbol<bp::FuncOp>(name);
+        manifest.functions.push_back(functionSpec(name, *jit, func, variables));
+      }
+    } catch (ManifestError &e) {
+      diags.error(e.message);
+      return 1;
+    }
+    // The manifest now holds the symbolic dims; the LLVM lowering rejects
+    // the dialect's `bp.dims` argument attribute on a converted argument.
+    for (auto func : bp->getOps<bp::FuncOp>())
+      for (unsigned i = 0; i < func.getFunctionType().getNumInputs(); ++i)
+        func.removeArgAttr(i, "bp.dims");
+    return consume(*bp, manifest);
+  };
+  return runModule(module, diags, options, printOut);
+}
 
 int bpc::tracer::emitBP(const ast::Module &module, DiagnosticEngine &diags,
                         llvm::raw_ostream &out, bool debugInfo) {
@@ -16,22 +259,11 @@ int bpc::tracer::emitBP(const ast::Module &module, DiagnosticEngine &diags,
   options.moduleName = module.filename;
   options.argv.push_back(module.filename);
   options.afterRun = [&](Interp &in) {
-    ArrayRuntime &rt = in.arrayRuntime();
-    mlir::OwningOpRef<mlir::ModuleOp> bp = mlir::ModuleOp::create(rt.loc(ast::Loc()));
-    // Every module-level name bound to a jit object is exported under it.
-    auto globals = in.globals->vars.items();
-    try {
-      for (auto &[name, value] : globals)
-        if (asJit(value))
-          traceForExport(rt, value, name, *bp);
-    } catch (PyException &e) {
-      in.reportUncaught(e.value);
-      return 1;
-    }
-    if (mlir::failed(mlir::verify(*bp))) {
-      diags.error("internal error: the traced bp module does not verify");
-      return 2;
-    }
+    mlir::OwningOpRef<mlir::ModuleOp> bp =
+        mlir::ModuleOp::create(in.arrayRuntime().loc(ast::Loc()));
+    std::vector<std::pair<std::string, JitState *>> exported;
+    if (int status = traceExports(in, diags, *bp, exported))
+      return status;
     mlir::OpPrintingFlags flags;
     if (debugInfo)
       flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);

@@ -1,6 +1,7 @@
 //===- bpc.cpp - The bpc compiler driver -----------------------------------===//
 //
-//   bpc build MODEL.bpm [-o libMODEL.so] [--emit=ast|bp] [--print-debuginfo]
+//   bpc build MODEL.bpm [-o libMODEL.so] [--name=PREFIX]
+//             [--emit=ast|bp|linalg|llvm|asm|header] [--print-debuginfo]
 //   bpc run SCRIPT.bpm [ARGS...]
 //
 // Exit status: 0 on success, 1 when the input has errors, 2 on usage errors.
@@ -10,11 +11,18 @@
 #include "bpc/Frontend/ASTPrinter.h"
 #include "bpc/Frontend/Diagnostics.h"
 #include "bpc/Frontend/Parser.h"
+#include "bpc/Pipelines/Pipelines.h"
+#include "bpc/Target/HostCodegen.h"
+#include "bpc/Target/LibraryEmitter.h"
+#include "bpc/Tracer/Export.h"
 #include "bpc/Tracer/Interpreter.h"
+
+#include "mlir/Pass/PassManager.h"
 
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -50,6 +58,12 @@ cl::opt<EmitKind> emitKind(
                clEnumValN(EmitKind::Header, "header", "the C header of the library")),
     cl::init(EmitKind::Library), cl::sub(buildCommand), cl::cat(bpcCategory));
 
+cl::opt<std::string> modelName("name",
+                               cl::desc("Prefix of the C entry points (default: from -o "
+                                        "libNAME.so, else the model file's stem)"),
+                               cl::value_desc("prefix"), cl::sub(buildCommand),
+                               cl::cat(bpcCategory));
+
 cl::opt<bool> printDebugInfo("print-debuginfo",
                              cl::desc("Print MLIR locations with --emit=bp"),
                              cl::sub(buildCommand), cl::cat(bpcCategory));
@@ -59,7 +73,7 @@ cl::opt<std::string> runInput(cl::Positional, cl::desc("<script.bpm>"), cl::sub(
 cl::list<std::string> runArgs(cl::ConsumeAfter, cl::desc("<script arguments>..."),
                               cl::sub(runCommand), cl::cat(bpcCategory));
 
-constexpr const char *kUsage = "usage: bpc build MODEL.bpm [-o libMODEL.so] [--emit=ast|bp]\n"
+constexpr const char *kUsage = "usage: bpc build MODEL.bpm [-o libMODEL.so] [--emit=STAGE]\n"
                                "       bpc run SCRIPT.bpm [ARGS...]\n"
                                "Run 'bpc --help' for every option.\n";
 
@@ -68,37 +82,101 @@ int usageError(const std::string &message) {
   return 2;
 }
 
-const char *emitName(EmitKind kind) {
-  switch (kind) {
-  case EmitKind::BP: return "bp";
-  case EmitKind::Linalg: return "linalg";
-  case EmitKind::LLVM: return "llvm";
-  case EmitKind::Asm: return "asm";
-  case EmitKind::PTX: return "ptx";
-  case EmitKind::Header: return "header";
-  default: return "ast";
+/// The model prefix (DESIGN.md §4a): --name, else NAME of `-o libNAME.so`,
+/// else the stem of the model file.
+std::string modelPrefix() {
+  if (!modelName.empty())
+    return modelName;
+  llvm::StringRef stem = llvm::sys::path::stem(outputPath.empty() || emitKind != EmitKind::Library
+                                                   ? buildInput.getValue()
+                                                   : outputPath.getValue());
+  if (!outputPath.empty() && emitKind == EmitKind::Library)
+    stem.consume_front("lib");
+  return stem.str();
+}
+
+/// Runs `build` (a pipeline builder of bpc/Pipelines) on `module`; MLIR's
+/// own diagnostics say what failed.
+bool runPipeline(mlir::ModuleOp module, mlir::LogicalResult (*build)(mlir::OpPassManager &),
+                 const char *stage, bpc::DiagnosticEngine &diags) {
+  mlir::PassManager pm(module->getContext());
+  if (mlir::failed(build(pm)) || mlir::failed(pm.run(module))) {
+    diags.error(fmt::format("internal error: the {} pipeline failed", stage));
+    return false;
   }
+  return true;
+}
+
+/// Lowers the traced bp module as far as `emitKind` needs and writes it.
+int emitLowered(mlir::ModuleOp module, const bpc::ModelManifest &manifest,
+                bpc::DiagnosticEngine &diags) {
+  if (emitKind != EmitKind::Header) {
+    if (!runPipeline(module, bpc::buildLowerBPPipeline, "lower-bp", diags))
+      return 1;
+    if (emitKind != EmitKind::Linalg &&
+        (!runPipeline(module, bpc::buildBufferizePipeline, "bufferize", diags) ||
+         !runPipeline(module, bpc::buildCPUToLLVMPipeline, "lower-to-llvm", diags)))
+      return 1;
+  }
+  auto report = [&](llvm::Error err) {
+    diags.error(llvm::toString(std::move(err)));
+    return 1;
+  };
+  if (emitKind == EmitKind::Library) {
+    std::string so = outputPath.empty() ? "lib" + manifest.prefix + ".so" : outputPath.getValue();
+    llvm::SmallString<256> header(so);
+    llvm::sys::path::remove_filename(header);
+    llvm::sys::path::append(header, manifest.prefix + ".h");
+    if (llvm::Error err = bpc::buildSharedLibrary(module, manifest, so, header))
+      return report(std::move(err));
+    return 0;
+  }
+  if (llvm::Error err = bpc::verifyManifest(manifest))
+    return report(std::move(err));
+  std::error_code ec;
+  llvm::ToolOutputFile out(outputPath.empty() ? "-" : outputPath.getValue(), ec,
+                           llvm::sys::fs::OF_None);
+  if (ec) {
+    diags.error(fmt::format("cannot write '{}': {}", outputPath.getValue(), ec.message()));
+    return 1;
+  }
+  switch (emitKind) {
+  case EmitKind::Header:
+    out.os() << bpc::emitModelHeader(manifest);
+    break;
+  case EmitKind::Linalg:
+    module.print(out.os());
+    break;
+  default:
+    if (llvm::Error err = bpc::emitHostCode(module,
+                                            emitKind == EmitKind::LLVM ? bpc::HostOutput::LLVMIR
+                                                                       : bpc::HostOutput::Assembly,
+                                            out.os()))
+      return report(std::move(err));
+  }
+  out.keep();
+  return 0;
 }
 
 int runBuild() {
   if (buildInput.empty())
     return usageError("'bpc build' needs a model file, e.g. 'bpc build model.bpm -o libmodel.so'");
-  if (emitKind != EmitKind::AST && emitKind != EmitKind::BP && emitKind != EmitKind::Library)
-    return usageError(fmt::format("--emit={} is not available yet: this version of bpc prints "
-                                  "the syntax tree and the traced bp IR; use --emit=ast or "
-                                  "--emit=bp",
-                                  emitName(emitKind)));
+  if (emitKind == EmitKind::PTX)
+    return usageError("--emit=ptx is not available yet: this version of bpc generates host "
+                      "code only; use --emit=llvm or --emit=asm");
 
   llvm::SourceMgr sourceMgr;
   bpc::DiagnosticEngine diags(sourceMgr, llvm::errs());
   std::unique_ptr<bpc::ast::Module> module = bpc::parseFile(buildInput, diags);
   if (!module)
     return 1;
-  if (emitKind == EmitKind::Library) {
-    diags.error(fmt::format("'{}' parsed, but code generation is not implemented yet in this "
-                            "version of bpc; use --emit=ast to print the syntax tree",
-                            buildInput.getValue()));
-    return 1;
+  if (emitKind != EmitKind::AST && emitKind != EmitKind::BP) {
+    // The module's own print() output is not part of any emitted stage.
+    return bpc::tracer::exportModel(
+        *module, diags, modelPrefix(), llvm::errs(),
+        [&](mlir::ModuleOp bp, const bpc::ModelManifest &manifest) {
+          return emitLowered(bp, manifest, diags);
+        });
   }
   std::error_code ec;
   llvm::ToolOutputFile out(outputPath.empty() ? "-" : outputPath.getValue(), ec,
