@@ -144,12 +144,68 @@ std::optional<Operand> scalarOperand(const Value &v) {
 }
 } // namespace
 
+namespace {
+/// The items of a list or tuple, or null.
+const std::vector<Value> *sequenceItems(const Value &v) {
+  if (auto *list = v.dyn<ListObject>())
+    return &list->items;
+  if (auto *tuple = v.dyn<TupleObject>())
+    return &tuple->items;
+  return nullptr;
+}
+
+/// Walks a nested list of Python numbers: its (rectangular) shape, its
+/// numbers in row-major order, and the dtype JAX with 64-bit off gives it
+/// (any float → f32, else any int → i32, else bool).
+struct NestedNumbers {
+  llvm::SmallVector<int64_t, 4> shape;
+  std::vector<double> values;
+  bool anyFloat = false, anyInt = false;
+
+  bool collect(const Value &v, size_t depth) {
+    if (const std::vector<Value> *items = sequenceItems(v)) {
+      if (depth == shape.size())
+        shape.push_back(static_cast<int64_t>(items->size()));
+      else if (depth > shape.size() || shape[depth] != static_cast<int64_t>(items->size()))
+        return false;
+      for (const Value &item : *items)
+        if (!collect(item, depth + 1))
+          return false;
+      return true;
+    }
+    if (depth != shape.size() || !v.isNumber())
+      return false;
+    anyFloat |= v.isFloat();
+    anyInt |= v.isIntLike() && !v.isBool();
+    values.push_back(v.toDouble());
+    return true;
+  }
+};
+} // namespace
+
 Value ArrayRuntime::toArray(const Value &v) {
   if (asArray(v))
     return v;
+  if (sequenceItems(v)) {
+    NestedNumbers nested;
+    if (!nested.collect(v, 0))
+      in.raise(Exc::ValueError, "bm.asarray needs a rectangular nested list of numbers");
+    DType dtype = nested.anyFloat ? DType::F32 : nested.anyInt ? DType::I32 : DType::Bool;
+    auto buffer = std::make_shared<Buffer>(byteWidth(dtype) * nested.values.size());
+    for (size_t i = 0; i < nested.values.size(); ++i) {
+      double x = nested.values[i];
+      switch (dtype) {
+      case DType::Bool: static_cast<uint8_t *>(buffer->data)[i] = x != 0; break;
+      case DType::I32: static_cast<int32_t *>(buffer->data)[i] = static_cast<int32_t>(x); break;
+      default: static_cast<float *>(buffer->data)[i] = static_cast<float>(x); break;
+      }
+    }
+    return makeConcrete(dtype, nested.shape, buffer);
+  }
   std::optional<Operand> s = scalarOperand(v);
   if (!s)
-    in.raise(Exc::TypeError, "expected an array or a number, not " + in.typeName(v));
+    in.raise(Exc::TypeError, "expected an array, a number or a list of numbers, not " +
+                                 in.typeName(v));
   auto buffer = std::make_shared<Buffer>(byteWidth(s->type.dtype));
   switch (s->type.dtype) {
   case DType::Bool: *static_cast<uint8_t *>(buffer->data) = *s->scalar != 0; break;

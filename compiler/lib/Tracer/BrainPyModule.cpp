@@ -269,10 +269,11 @@ void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
       return reduceArray(rt, mean, args.positional[0], axis, keep && in.truthy(*keep));
     });
   }
-  in.defineBuiltin(bm, "asarray", [&rt](Interp &in, CallArgs &args) {
-    expectArgs(in, "asarray", args, 1, 1);
-    return rt.toArray(args.positional[0]);
-  });
+  for (const char *name : {"asarray", "array"})
+    in.defineBuiltin(bm, name, [&rt, name](Interp &in, CallArgs &args) {
+      expectArgs(in, name, args, 1, 1);
+      return rt.toArray(args.positional[0]);
+    });
   in.defineBuiltin(bm, "jit", [&rt](Interp &, CallArgs &args) { return makeJit(rt, args); });
   for (DType t : {DType::F32, DType::F64, DType::I32, DType::I64})
     bm.set(dtypeName(t), makeStr(dtypeName(t).str()));

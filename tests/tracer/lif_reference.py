@@ -1,0 +1,17 @@
+# NumPy float32 reference for examples/lif.bpm (expected output of
+# tests/tracer/example_lif.bpm): python3 tests/tracer/lif_reference.py
+import numpy as np
+
+f = np.float32
+V = np.zeros(8, f) - f(65.0)
+count = np.zeros(8, f)
+I = np.array([20.0, 22.5, 25.0, 27.5, 30.0, 32.5, 35.0, 37.5], f)
+tau, dt, v_rest, v_th, v_reset = f(10.0), f(0.1), f(-65.0), f(-50.0), f(-65.0)
+for step in range(2000):
+    Vn = V + (-(V - v_rest) + I) / tau * dt
+    spiked = Vn >= v_th
+    count = count + np.where(spiked, f(1.0), f(0.0))
+    V = np.where(spiked, v_reset, Vn)
+print(f"total spikes: {float(count.sum())}")
+print("spikes per neuron:", [float(count[i:i + 1].sum()) for i in range(8)])
+print(f"sum of V: {float(V.sum())}")
