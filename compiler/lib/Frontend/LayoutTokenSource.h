@@ -12,7 +12,7 @@
 #ifndef BPC_LIB_FRONTEND_LAYOUTTOKENSOURCE_H
 #define BPC_LIB_FRONTEND_LAYOUTTOKENSOURCE_H
 
-#include "bpc/Frontend/Parser.h"
+#include "bpc/Frontend/ParseDriver.h"
 
 #include "BPMLexer.h"
 

@@ -8,7 +8,7 @@
 
 #include "bpc/Frontend/ASTPrinter.h"
 #include "bpc/Frontend/Diagnostics.h"
-#include "bpc/Frontend/Parser.h"
+#include "bpc/Frontend/ParseDriver.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"

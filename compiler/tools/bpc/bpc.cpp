@@ -10,7 +10,7 @@
 
 #include "bpc/Frontend/ASTPrinter.h"
 #include "bpc/Frontend/Diagnostics.h"
-#include "bpc/Frontend/Parser.h"
+#include "bpc/Frontend/ParseDriver.h"
 #include "bpc/Pipelines/Pipelines.h"
 #include "bpc/Target/HostCodegen.h"
 #include "bpc/Target/LibraryEmitter.h"

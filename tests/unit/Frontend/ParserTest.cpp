@@ -2,7 +2,7 @@
 
 #include "bpc/Frontend/ASTPrinter.h"
 #include "bpc/Frontend/Diagnostics.h"
-#include "bpc/Frontend/Parser.h"
+#include "bpc/Frontend/ParseDriver.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 

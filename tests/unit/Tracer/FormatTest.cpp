@@ -1,6 +1,6 @@
 //===- FormatTest.cpp - repr/format of scalars against CPython ------------===//
 //
-// Every expected string in FormatCases.inc was printed by python3 running
+// Every expected string in FormatCases.def was printed by python3 running
 // gen_format_cases.py; regenerate it rather than editing it by hand.
 //
 //===----------------------------------------------------------------------===//
@@ -25,7 +25,7 @@ struct ReprCase { const char *hex, *expected; };
 struct StrReprCase { const char *utf8; size_t size; const char *expected; };
 struct RoundCase { const char *hex; int64_t ndigits; const char *expected; };
 
-#include "FormatCases.inc"
+#include "FormatCases.def"
 
 double fromHex(const char *hex) { return std::strtod(hex, nullptr); }
 } // namespace

@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "bpc/Frontend/Parser.h"
+#include "bpc/Frontend/ParseDriver.h"
 #include "bpc/Tracer/Interpreter.h"
 
 #include "llvm/Support/MemoryBuffer.h"

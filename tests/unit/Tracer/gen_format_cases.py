@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates FormatCases.inc from python3 itself: python3 gen_format_cases.py > FormatCases.inc"""
+"""Regenerates FormatCases.def from python3 itself: python3 gen_format_cases.py > FormatCases.def"""
 import math
 floats = [0.1, 1.0, 1e-05, 1e16, 1e15, 123456789012345678.0, 1e-4, 0.001, math.inf, -math.inf, math.nan, -0.0, 0.0, 5e-324,
           1.7976931348623157e308, 2.5, 100.0, 1e22, 12345678901234567.0, 0.30000000000000004, 1/3, 2/3, 1e-7, 123.456, -1.5, 9999999999999998.0, 0.000123]

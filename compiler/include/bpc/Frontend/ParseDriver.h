@@ -1,7 +1,7 @@
-//===- Parser.h - .bpm source to AST ----------------------------*- C++ -*-===//
+//===- ParseDriver.h - .bpm source to AST -----------------------*- C++ -*-===//
 
-#ifndef BPC_FRONTEND_PARSER_H
-#define BPC_FRONTEND_PARSER_H
+#ifndef BPC_FRONTEND_PARSEDRIVER_H
+#define BPC_FRONTEND_PARSEDRIVER_H
 
 #include "bpc/Frontend/AST.h"
 #include "bpc/Frontend/Diagnostics.h"
@@ -32,4 +32,4 @@ std::unique_ptr<ast::Module> parseFile(llvm::StringRef path, DiagnosticEngine &d
 
 } // namespace bpc
 
-#endif // BPC_FRONTEND_PARSER_H
+#endif // BPC_FRONTEND_PARSEDRIVER_H

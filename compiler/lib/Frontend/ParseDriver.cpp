@@ -1,4 +1,4 @@
-//===- Parser.cpp - .bpm source to AST -------------------------------------===//
+//===- ParseDriver.cpp - .bpm source to AST --------------------------------===//
 //
 // Decode → lex (LayoutTokenSource) → parse (SLL, then LL with error
 // reporting) → ASTBuilder. Everything runs on a thread with a large stack,
@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "bpc/Frontend/Parser.h"
+#include "bpc/Frontend/ParseDriver.h"
 
 #include "ASTBuilder.h"
 #include "LayoutTokenSource.h"
