@@ -201,20 +201,16 @@ void bpc::tracer::installArrayClass(ArrayRuntime &rt) {
       return makeStr("Traced<" + describeType(a.dtype, a.shape) + ">");
     return makeStr(cls + "(" + formatElements(rt, a) + ", dtype=" + dtypeName(a.dtype).str() + ")");
   });
-  def(cls.dict, "sum", [&rt](Interp &in, CallArgs &args) {
-    std::optional<Value> axis = takeKeyword(args, "axis"), keep = takeKeyword(args, "keepdims");
-    rejectKeywords(in, "sum", args);
-    if (args.positional.size() > 1)
-      axis = args.positional[1];
-    return reduceArray(rt, false, args.positional[0], axis, keep && in.truthy(*keep));
-  });
-  def(cls.dict, "mean", [&rt](Interp &in, CallArgs &args) {
-    std::optional<Value> axis = takeKeyword(args, "axis"), keep = takeKeyword(args, "keepdims");
-    rejectKeywords(in, "mean", args);
-    if (args.positional.size() > 1)
-      axis = args.positional[1];
-    return reduceArray(rt, true, args.positional[0], axis, keep && in.truthy(*keep));
-  });
+  for (bool mean : {false, true}) {
+    const char *name = mean ? "mean" : "sum";
+    def(cls.dict, name, [&rt, mean, name](Interp &in, CallArgs &args) {
+      std::optional<Value> axis = takeKeyword(args, "axis"), keep = takeKeyword(args, "keepdims");
+      rejectKeywords(in, name, args);
+      if (args.positional.size() > 1)
+        axis = args.positional[1];
+      return reduceArray(rt, mean, args.positional[0], axis, keep && in.truthy(*keep));
+    });
+  }
   def(cls.dict, "astype", [&rt](Interp &in, CallArgs &args) {
     expectArgs(in, "astype", args, 2, 2);
     std::optional<DType> t = dtypeFromName(in.str(args.positional[1]));

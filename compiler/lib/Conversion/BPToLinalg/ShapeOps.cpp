@@ -258,21 +258,25 @@ Value linearValue(OpBuilder &b, Location loc, Value index, double start,
   return convertScalar(b, loc, x, elementType);
 }
 
+/// Replaces a 1-D creation op by `start + i * step` over its indices
+/// (arange and linspace differ only in how they get `step`).
+void replaceWithLinear(ConversionPatternRewriter &rewriter, Operation *op, double start,
+                       double step) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  rewriter.replaceOp(op, buildFromIndices(rewriter, op->getLoc(), type,
+                                          [&](OpBuilder &b, Location loc, ArrayRef<Value> idx) {
+                                            return linearValue(b, loc, idx[0], start, step,
+                                                               type.getElementType());
+                                          }));
+}
+
 struct ArangeLowering : OpConversionPattern<bp::ArangeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(bp::ArangeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getType());
-    double start = op.getStart().convertToDouble();
-    double step = op.getStep().convertToDouble();
-    rewriter.replaceOp(
-        op, buildFromIndices(rewriter, op.getLoc(), type,
-                             [&](OpBuilder &b, Location loc,
-                                 ArrayRef<Value> idx) {
-                               return linearValue(b, loc, idx[0], start, step,
-                                                  type.getElementType());
-                             }));
+    replaceWithLinear(rewriter, op, op.getStart().convertToDouble(),
+                      op.getStep().convertToDouble());
     return success();
   }
 };
@@ -289,13 +293,7 @@ struct LinspaceLowering : OpConversionPattern<bp::LinspaceOp> {
     int64_t divisions = op.getExclusive() ? num : num - 1;
     // One value (or none): NumPy gives `start`.
     double step = divisions > 0 ? (stop - start) / divisions : 0.0;
-    rewriter.replaceOp(
-        op, buildFromIndices(rewriter, op.getLoc(), type,
-                             [&](OpBuilder &b, Location loc,
-                                 ArrayRef<Value> idx) {
-                               return linearValue(b, loc, idx[0], start, step,
-                                                  type.getElementType());
-                             }));
+    replaceWithLinear(rewriter, op, start, step);
     return success();
   }
 };
