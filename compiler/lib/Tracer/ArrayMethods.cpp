@@ -83,6 +83,19 @@ std::string formatElements(ArrayRuntime &rt, const ArrayState &a, size_t dim = 0
   return s + "]";
 }
 
+/// NumPy's `tolist()`: nested lists of Python numbers (a scalar for 0-d).
+Value toList(ArrayRuntime &rt, const ArrayState &a, size_t dim = 0, int64_t offset = 0) {
+  if (dim == a.shape.size())
+    return element(rt, a, offset);
+  int64_t stride = 1;
+  for (size_t d = dim + 1; d < a.shape.size(); ++d)
+    stride *= a.shape[d];
+  std::vector<Value> items;
+  for (int64_t i = 0; i < a.shape[dim]; ++i)
+    items.push_back(toList(rt, a, dim + 1, offset + i * stride));
+  return makeList(std::move(items));
+}
+
 } // namespace
 
 /// Sum and mean: `axis` None, an int or a tuple of ints.
@@ -211,6 +224,14 @@ void bpc::tracer::installArrayClass(ArrayRuntime &rt) {
       return reduceArray(rt, mean, args.positional[0], axis, keep && in.truthy(*keep));
     });
   }
+  def(cls.dict, "tolist", [&rt](Interp &in, CallArgs &args) {
+    expectArgs(in, "tolist", args, 1, 1);
+    ArrayState &a = self(rt, args);
+    if (a.isSymbolic())
+      in.raise(Exc::TypeError, "tolist() of a traced array " + describeType(a.dtype, a.shape) +
+                                   ": its values are not known while tracing");
+    return toList(rt, a);
+  });
   def(cls.dict, "astype", [&rt](Interp &in, CallArgs &args) {
     expectArgs(in, "astype", args, 2, 2);
     std::optional<DType> t = dtypeFromName(in.str(args.positional[1]));

@@ -414,3 +414,88 @@ EmitFn ops::setItem(std::vector<IndexItem> items) {
                                                  s.steps);
   };
 }
+
+//===----------------------------------------------------------------------===//
+// Random numbers
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// The key operand, which must be a Threefry key (i32[2]).
+mlir::Value keyOperand(OpEnv &env, const Operand &o) {
+  if (o.scalar || dtypeOf(o.value) != DType::I32 ||
+      typeOf(o.value).getShape() != llvm::ArrayRef<int64_t>{2})
+    env.in.raise(Exc::TypeError, "a random key is an int32 array of shape (2,) (a "
+                                 "RandomState's value or a key from split_key()), got " +
+                                     describe(o));
+  return o.value;
+}
+
+/// A bound of a draw as a 0-d tensor or one of `shape`, of type `dtype`.
+mlir::Value boundOperand(OpEnv &env, const Operand &o, DType dtype,
+                         llvm::ArrayRef<int64_t> shape, llvm::StringRef name) {
+  mlir::Value v = materialize(env, o, dtype);
+  llvm::ArrayRef<int64_t> from = typeOf(v).getShape();
+  if (from.empty() || from == shape)
+    return v;
+  llvm::SmallVector<int64_t> joined;
+  if (mlir::failed(bp::broadcastShapes(from, shape, joined)) ||
+      llvm::ArrayRef<int64_t>(joined) != shape)
+    env.in.raise(Exc::ValueError, name + " of shape " + describe(o) +
+                                      " cannot be broadcast to the requested size " +
+                                      describeType(dtype, shape));
+  return env.builder.create<bp::BroadcastToOp>(
+      env.loc, tensorType(env.builder.getContext(), dtype, shape), v, mlir::ValueRange());
+}
+} // namespace
+
+EmitFn ops::randomSplit(int64_t count, int64_t first, int64_t last, bool squeeze) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    mlir::MLIRContext *ctx = env.builder.getContext();
+    mlir::Value key = keyOperand(env, xs[0]);
+    mlir::Value keys = env.builder.create<bp::RandomSplitOp>(
+        env.loc, tensorType(ctx, DType::I32, {count, 2}), key);
+    if (first == 0 && last == count && !squeeze)
+      return keys;
+    mlir::Value rows = env.builder.create<bp::SliceOp>(
+        env.loc, tensorType(ctx, DType::I32, {last - first, 2}), keys,
+        llvm::ArrayRef<int64_t>{first, 0}, llvm::ArrayRef<int64_t>{last, 2},
+        llvm::ArrayRef<int64_t>{1, 1});
+    if (!squeeze)
+      return rows;
+    return env.builder.create<bp::ReshapeOp>(env.loc, tensorType(ctx, DType::I32, {2}), rows);
+  };
+}
+
+EmitFn ops::randomBits(std::vector<int64_t> shape) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    return env.builder.create<bp::RandomBitsOp>(
+        env.loc, tensorType(env.builder.getContext(), DType::I32, shape), keyOperand(env, xs[0]));
+  };
+}
+
+EmitFn ops::randomUniform(std::vector<int64_t> shape, DType dtype) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    mlir::Value key = keyOperand(env, xs[0]);
+    mlir::Value lo = boundOperand(env, xs[1], dtype, shape, "minval");
+    mlir::Value hi = boundOperand(env, xs[2], dtype, shape, "maxval");
+    return env.builder.create<bp::RandomUniformOp>(
+        env.loc, tensorType(env.builder.getContext(), dtype, shape), key, lo, hi);
+  };
+}
+
+EmitFn ops::randomNormal(std::vector<int64_t> shape) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    return env.builder.create<bp::RandomNormalOp>(
+        env.loc, tensorType(env.builder.getContext(), DType::F32, shape), keyOperand(env, xs[0]));
+  };
+}
+
+EmitFn ops::randomInt(std::vector<int64_t> shape) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    mlir::Value key = keyOperand(env, xs[0]);
+    mlir::Value lo = boundOperand(env, xs[1], DType::I32, shape, "low");
+    mlir::Value hi = boundOperand(env, xs[2], DType::I32, shape, "high");
+    return env.builder.create<bp::RandomIntOp>(
+        env.loc, tensorType(env.builder.getContext(), DType::I32, shape), key, lo, hi);
+  };
+}

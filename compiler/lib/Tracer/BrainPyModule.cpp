@@ -3,7 +3,7 @@
 // The library surface the seed uses: bp.Base with vars(), bm.Variable and
 // bm.TrainVar, bm.jit, array creation and math functions. Attributes not
 // defined here still raise NotImplementedError (the modules stay stubs for
-// everything else, e.g. bm.random until the RNG arrives).
+// everything else).
 //
 //===----------------------------------------------------------------------===//
 
@@ -278,6 +278,7 @@ void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
   for (DType t : {DType::F32, DType::F64, DType::I32, DType::I64})
     bm.set(dtypeName(t), makeStr(dtypeName(t).str()));
   bm.set("bool_", makeStr("bool"));
+  bm.set("random", getRandomModule(rt));
   bm.set("Variable", Value(rt.variableClass));
   bm.set("TrainVar", Value(rt.trainVarClass));
   bm.set("JaxArray", Value(rt.arrayClass));
@@ -300,6 +301,8 @@ ArrayRuntime &runtime(Interp &in) {
 
 Value bpc::tracer::makeBrainPyModule(Interp &in, llvm::StringRef name, llvm::StringRef display) {
   ArrayRuntime &rt = runtime(in);
+  if (name == "brainpy.math.random" || name == "brainpy.math.jax.random")
+    return getRandomModule(rt);
   // Stub modules: whatever is not defined here raises NotImplementedError.
   auto *m = new ModuleObject(name == "brainpy.math.jax" ? "brainpy.math" : name.str(),
                              display.str(), /*stub=*/true);

@@ -27,6 +27,10 @@ struct EagerExecutor::Kernel {
   llvm::SmallVector<mlir::RankedTensorType> resultTypes;
   unsigned numResults = 0;        // ordinary results of the bp.func
   unsigned bufferizedResults = 0; // results left after bufferization
+  /// Per ordinary result: the input it returns unchanged (`x * 1` folds to
+  /// `x`), or -1. Bufferization drops such results as equivalent to their
+  /// argument, so run() copies the input instead.
+  llvm::SmallVector<int> forwarded;
 };
 
 EagerExecutor::EagerExecutor(ArrayRuntime &rt) : rt(rt) {
@@ -63,9 +67,20 @@ EagerExecutor::Kernel &EagerExecutor::compile(mlir::ModuleOp module, llvm::Strin
   auto fail = [&](const llvm::Twine &stage) -> Kernel & {
     rt.in.raise(Exc::RuntimeError, "internal error: " + stage + " failed: " + why);
   };
+  mlir::PassManager toTensors(&rt.context);
+  if (mlir::failed(buildLowerBPPipeline(toTensors)) || mlir::failed(toTensors.run(module)))
+    return fail("lowering '" + name + "' to tensors");
+  kernel->forwarded.assign(kernel->numResults, -1);
+  module.walk([&](mlir::func::FuncOp f) {
+    if (f.getName() != name)
+      return;
+    mlir::Operation *ret = f.getBody().front().getTerminator();
+    for (unsigned i = 0; i < kernel->numResults; ++i)
+      if (auto arg = llvm::dyn_cast<mlir::BlockArgument>(ret->getOperand(i)))
+        kernel->forwarded[i] = static_cast<int>(arg.getArgNumber());
+  });
   mlir::PassManager toBuffers(&rt.context);
-  if (mlir::failed(buildLowerBPPipeline(toBuffers)) ||
-      mlir::failed(buildBufferizePipeline(toBuffers)) || mlir::failed(toBuffers.run(module)))
+  if (mlir::failed(buildBufferizePipeline(toBuffers)) || mlir::failed(toBuffers.run(module)))
     return fail("lowering '" + name + "' to buffers");
   module.walk([&](mlir::func::FuncOp f) {
     if (f.getName() == name)
@@ -125,8 +140,10 @@ std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef nam
                                       llvm::ArrayRef<ArrayState *> inputs, unsigned numVars) {
   Kernel &k = compile(module, name);
   unsigned numVarResults = k.resultTypes.size() - k.numResults;
-  bool varsInPlace = k.bufferizedResults == k.numResults;
-  if (!varsInPlace && k.bufferizedResults != k.resultTypes.size())
+  unsigned liveResults =
+      k.numResults - static_cast<unsigned>(llvm::count_if(k.forwarded, [](int f) { return f >= 0; }));
+  bool varsInPlace = k.bufferizedResults == liveResults;
+  if (!varsInPlace && k.bufferizedResults != liveResults + numVarResults)
     rt.in.raise(Exc::NotImplementedError,
                 "this jitted function updates only some of its Variables in place; not "
                 "supported yet");
@@ -141,9 +158,17 @@ std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef nam
   unsigned numOut = k.bufferizedResults;
   Descriptor results;
   llvm::SmallVector<size_t> resultOffsets;
-  for (unsigned i = 0; i < numOut; ++i) {
+  // Bufferized result j is the j-th ordinary result that is not forwarded,
+  // then (when not in place) the Variables.
+  llvm::SmallVector<unsigned> resultIndex;
+  for (unsigned i = 0; i < k.numResults; ++i)
+    if (k.forwarded[i] < 0)
+      resultIndex.push_back(i);
+  for (unsigned i = k.numResults; i < k.resultTypes.size(); ++i)
+    resultIndex.push_back(i);
+  for (unsigned j = 0; j < numOut; ++j) {
     resultOffsets.push_back(results.size());
-    results.resize(results.size() + 3 + 2 * k.resultTypes[i].getRank(), 0);
+    results.resize(results.size() + 3 + 2 * k.resultTypes[resultIndex[j]].getRank(), 0);
   }
   std::vector<Descriptor> descs;
   for (ArrayState *a : inputs)
@@ -159,11 +184,20 @@ std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef nam
     rt.in.raise(Exc::RuntimeError, "internal error: calling '" + name + "': " +
                                        llvm::toString(std::move(err)));
 
-  std::vector<Value> out;
-  for (unsigned i = 0; i < numOut; ++i) {
+  std::vector<Value> out(k.numResults);
+  for (unsigned i = 0; i < k.numResults; ++i)
+    if (k.forwarded[i] >= 0) {
+      // A copy: the input may be a Variable that a later call updates in place.
+      const ArrayState &a = *inputs[k.forwarded[i]];
+      auto buffer = std::make_shared<Buffer>(a.buffer->bytes);
+      std::memcpy(buffer->data, a.buffer->data, a.buffer->bytes);
+      out[i] = rt.makeConcrete(a.dtype, a.shape, buffer);
+    }
+  for (unsigned j = 0; j < numOut; ++j) {
+    unsigned i = resultIndex[j];
     mlir::RankedTensorType type = k.resultTypes[i];
     DType dtype = *fromMLIRType(type.getElementType());
-    const int64_t *desc = results.data() + resultOffsets[i];
+    const int64_t *desc = results.data() + resultOffsets[j];
     int64_t count = type.getNumElements();
     auto buffer = std::make_shared<Buffer>(count * byteWidth(dtype));
     copyStrided(desc, type.getRank(), byteWidth(dtype), static_cast<char *>(buffer->data));
@@ -175,7 +209,7 @@ std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef nam
       std::free(allocated);
     Value array = rt.makeConcrete(dtype, type.getShape(), buffer);
     if (i < k.numResults) {
-      out.push_back(array);
+      out[i] = array;
     } else {
       ArrayState *var = inputs[inputs.size() - numVarResults + (i - k.numResults)];
       std::memcpy(var->buffer->data, buffer->data, buffer->bytes);

@@ -19,7 +19,8 @@ using namespace bpc::tracer;
 
 namespace {
 
-/// Packages whose arrays arrive with the tracer, and the submodules that
+/// Packages bpc implements only in part (what is missing raises), and the
+/// submodules that
 /// `import a.b` or attribute access may name.
 bool isStubPackage(llvm::StringRef name) {
   llvm::StringRef top = name.split('.').first;
@@ -28,7 +29,7 @@ bool isStubPackage(llvm::StringRef name) {
 
 bool isKnownStubSubmodule(llvm::StringRef dotted) {
   static const char *known[] = {"brainpy.math", "brainpy.math.jax", "brainpy.math.numpy",
-                                "brainpy.math.random", "brainpy.dyn", "brainpy.nn",
+                                "brainpy.math.random", "brainpy.math.jax.random", "brainpy.dyn", "brainpy.nn",
                                 "brainpy.optimizers", "brainpy.math.optimizers",
                                 "numpy.random", "numpy.linalg", "jax.numpy", "jax.random",
                                 "jax.lax"};
@@ -346,7 +347,8 @@ static Value makeSys(Interp &in) {
 
 Value Interp::importModule(const std::string &name, const std::string &display) {
   // brainpy and brainpy.math (also spelled brainpy.math.jax) have arrays now.
-  if (name == "brainpy" || name == "brainpy.math" || name == "brainpy.math.jax") {
+  if (name == "brainpy" || name == "brainpy.math" || name == "brainpy.math.jax" ||
+      name == "brainpy.math.random" || name == "brainpy.math.jax.random") {
     Value &slot = moduleCache["brainpy:" + display];
     if (slot.isNone())
       slot = makeBrainPyModule(*this, name, display);
@@ -379,5 +381,5 @@ Value Interp::stubAttribute(ModuleObject &module, llvm::StringRef name) {
   if (isKnownStubSubmodule(dotted))
     return importModule(dotted, module.displayName + "." + name.str());
   raise(Exc::NotImplementedError, "`" + module.displayName + "." + name +
-                                      "` is not supported yet: array operations arrive with the tracer");
+                                      "` is not supported by bpc yet");
 }

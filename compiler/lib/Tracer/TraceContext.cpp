@@ -118,6 +118,16 @@ void TraceContext::writeVariable(const Value &var, mlir::Value newValue) {
   dynVars[it->second].current = newValue;
 }
 
+void TraceContext::advanceRandomKey(const Value &var, mlir::Value newKey) {
+  auto *inst = var.dyn<InstanceObject>();
+  auto it = dynIndex.find(inst);
+  if (it != dynIndex.end()) {
+    dynVars[it->second].current = newKey;
+    return;
+  }
+  frozen[inst] = newKey;
+}
+
 void TraceContext::finish(llvm::ArrayRef<mlir::Value> results) {
   llvm::SmallVector<mlir::Value> varValues;
   for (const DynVar &d : dynVars)
@@ -181,6 +191,11 @@ bool findPath(Interp &in, const Value &v, const Object *target, std::string &pat
   } else if (auto *d = llvm::dyn_cast<DictObject>(o)) {
     for (const HashTable::Entry &e : d->table.rawEntries())
       if (e.live && visit(in.str(e.key), e.value))
+        return true;
+  } else if (auto *m = llvm::dyn_cast<ModuleObject>(o)) {
+    // Library modules hold Variables too: `bm.random.DEFAULT`.
+    for (auto &[key, child] : m->attrs.items())
+      if ((child.is<ModuleObject>() || child.is<InstanceObject>()) && visit(key, child))
         return true;
   }
   return false;

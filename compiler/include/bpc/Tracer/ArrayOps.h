@@ -37,6 +37,17 @@ EmitFn getItem(std::vector<IndexItem> items);
 /// Operands: dest, update.
 EmitFn setItem(std::vector<IndexItem> items);
 
+/// Random numbers (BPRandomOps.td); operand 0 is always a key, i32[2].
+/// Rows [first, last) of jax.random.split(key, count): an array of keys
+/// [last - first, 2], or the key i32[2] itself when `squeeze` (one row).
+EmitFn randomSplit(int64_t count, int64_t first, int64_t last, bool squeeze);
+EmitFn randomBits(std::vector<int64_t> shape);
+/// Operands: key, minval, maxval (0-d or broadcastable to `shape`).
+EmitFn randomUniform(std::vector<int64_t> shape, DType dtype);
+EmitFn randomNormal(std::vector<int64_t> shape);
+/// Operands: key, minval, maxval; i32 results.
+EmitFn randomInt(std::vector<int64_t> shape);
+
 } // namespace bpc::tracer::ops
 
 #endif // BPC_TRACER_ARRAYOPS_H

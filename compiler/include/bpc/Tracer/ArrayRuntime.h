@@ -74,6 +74,10 @@ public:
   Interp &in;
   mlir::MLIRContext context;
   ClassRef arrayClass, variableClass, trainVarClass, baseClass, jitClass, collectorClass;
+  /// brainpy.math.random: one module per interpreter, so that every spelling
+  /// of it (bm.random, bp.math.random, an import) shares DEFAULT.
+  ClassRef randomStateClass;
+  Value randomModule;
   /// The trace that array operations are staged into; null outside jit.
   TraceContext *activeTrace = nullptr;
   uint64_t traceCount = 0;
@@ -119,6 +123,8 @@ ClassRef makeLibraryClass(Interp &in, llvm::StringRef name, ClassObject *base,
 /// Sum or mean of `x` over `axis` (None, an int or a tuple of ints).
 Value reduceArray(ArrayRuntime &rt, bool mean, const Value &x, const std::optional<Value> &axis,
                   bool keepdims);
+/// brainpy.math.random (RandomModule.cpp), created on first use.
+Value getRandomModule(ArrayRuntime &rt);
 /// Array methods and operators (ArrayMethods.cpp).
 void installArrayClass(ArrayRuntime &rt);
 

@@ -45,6 +45,11 @@ public:
   mlir::Value valueOf(const Value &v);
   /// Records `newValue` as the Variable's value, or raises for a non-dyn one.
   void writeVariable(const Value &var, mlir::Value newValue);
+  /// Advances a RandomState's key. A dyn one is written like any Variable;
+  /// a non-dyn one advances only within this trace, from its frozen value,
+  /// so successive draws differ but every call of the specialisation
+  /// repeats them (the seed's `f1() == f1()`, DESIGN.md §3).
+  void advanceRandomKey(const Value &var, mlir::Value newKey);
   /// Ends the function with `results` then the dyn Variables' values and
   /// verifies it; on failure the function is erased and an error raised.
   void finish(llvm::ArrayRef<mlir::Value> results);

@@ -35,6 +35,7 @@ struct BPCLowerBPToLinalg
     bpc::lowering::populateElementwisePatterns(patterns);
     bpc::lowering::populateStructuredPatterns(patterns);
     bpc::lowering::populateShapePatterns(patterns);
+    bpc::lowering::populateRandomPatterns(patterns);
     if (failed(applyFullConversion(getOperation(), target,
                                    std::move(patterns))))
       signalPassFailure();

@@ -77,6 +77,7 @@ void populateFuncPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
 void populateStructuredPatterns(mlir::RewritePatternSet &patterns);
 void populateShapePatterns(mlir::RewritePatternSet &patterns);
+void populateRandomPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace bpc::lowering
 

@@ -991,4 +991,6 @@ def BP_EyeOp : BP_Op<"eye", [Pure]> {
   let hasVerifier = 1;
 }
 
+include "bpc/Dialect/BP/IR/BPRandomOps.td"
+
 #endif // BPC_DIALECT_BP_IR_BPOPS_TD
