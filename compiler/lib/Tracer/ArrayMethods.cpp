@@ -98,9 +98,9 @@ Value toList(ArrayRuntime &rt, const ArrayState &a, size_t dim = 0, int64_t offs
 
 } // namespace
 
-/// Sum and mean: `axis` None, an int or a tuple of ints.
-Value bpc::tracer::reduceArray(ArrayRuntime &rt, bool mean, const Value &x, const std::optional<Value> &axis,
-                  bool keepdims) {
+/// A reduction over `axis`: None, an int or a tuple of ints.
+Value bpc::tracer::reduceArray(ArrayRuntime &rt, ops::Reduction kind, const Value &x,
+                               const std::optional<Value> &axis, bool keepdims) {
   std::vector<int64_t> axes;
   bool all = !axis || axis->isNone();
   if (!all) {
@@ -110,7 +110,7 @@ Value bpc::tracer::reduceArray(ArrayRuntime &rt, bool mean, const Value &x, cons
     else
       axes.push_back(rt.in.intArg(*axis));
   }
-  return rt.applyOp(mean ? "mean" : "sum", {rt.toArray(x)}, ops::reduce(mean, axes, all, keepdims));
+  return rt.applyOp("reduce", {rt.toArray(x)}, ops::reduce(kind, axes, all, keepdims));
 }
 
 void bpc::tracer::installArrayClass(ArrayRuntime &rt) {
@@ -214,16 +214,6 @@ void bpc::tracer::installArrayClass(ArrayRuntime &rt) {
       return makeStr("Traced<" + describeType(a.dtype, a.shape) + ">");
     return makeStr(cls + "(" + formatElements(rt, a) + ", dtype=" + dtypeName(a.dtype).str() + ")");
   });
-  for (bool mean : {false, true}) {
-    const char *name = mean ? "mean" : "sum";
-    def(cls.dict, name, [&rt, mean, name](Interp &in, CallArgs &args) {
-      std::optional<Value> axis = takeKeyword(args, "axis"), keep = takeKeyword(args, "keepdims");
-      rejectKeywords(in, name, args);
-      if (args.positional.size() > 1)
-        axis = args.positional[1];
-      return reduceArray(rt, mean, args.positional[0], axis, keep && in.truthy(*keep));
-    });
-  }
   def(cls.dict, "tolist", [&rt](Interp &in, CallArgs &args) {
     expectArgs(in, "tolist", args, 1, 1);
     ArrayState &a = self(rt, args);

@@ -214,7 +214,17 @@ EmitFn ops::cast(DType to) {
   return [to](OpEnv &env, llvm::ArrayRef<Operand> xs) { return materialize(env, xs[0], to); };
 }
 
-EmitFn ops::reduce(bool mean, std::vector<int64_t> axes, bool all, bool keepdims) {
+namespace {
+/// Normalises `axis` against `rank` (negative counts from the end).
+int64_t normaliseAxis(OpEnv &env, int64_t axis, int64_t rank, const Operand &of) {
+  if (axis < -rank || axis >= rank)
+    env.in.raise(Exc::ValueError,
+                 "axis " + llvm::Twine(axis) + " is out of bounds for " + describe(of));
+  return axis < 0 ? axis + rank : axis;
+}
+} // namespace
+
+EmitFn ops::reduce(Reduction kind, std::vector<int64_t> axes, bool all, bool keepdims) {
   return [=](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
     llvm::ArrayRef<int64_t> in = shapeOf(xs[0]);
     int64_t rank = in.size();
@@ -223,30 +233,271 @@ EmitFn ops::reduce(bool mean, std::vector<int64_t> axes, bool all, bool keepdims
       for (int64_t i = 0; i < rank; ++i)
         norm.push_back(i);
     } else {
-      for (int64_t a : axes) {
-        if (a < -rank || a >= rank)
-          env.in.raise(Exc::ValueError, "axis " + llvm::Twine(a) + " is out of bounds for " +
-                                            describe(xs[0]));
-        norm.push_back(a < 0 ? a + rank : a);
-      }
+      for (int64_t a : axes)
+        norm.push_back(normaliseAxis(env, a, rank, xs[0]));
       llvm::sort(norm);
       if (std::adjacent_find(norm.begin(), norm.end()) != norm.end())
         env.in.raise(Exc::ValueError, "duplicate value in 'axis'");
     }
     DType t = xs[0].type.dtype;
-    if (mean && !isFloat(t))
+    bool extremum = kind == Reduction::Max || kind == Reduction::Min;
+    if (extremum) {
+      for (int64_t a : norm)
+        if (in[a] == 0)
+          env.in.raise(Exc::ValueError, "zero-size array to reduction operation " +
+                                            std::string(kind == Reduction::Max ? "maximum"
+                                                                               : "minimum") +
+                                            " which has no identity");
+    }
+    if (kind == Reduction::Mean && !isFloat(t))
       t = DType::F32; // mean of ints is f32 (JAX, 64-bit off)
-    if (!mean && t == DType::Bool)
+    if (kind == Reduction::Sum && t == DType::Bool)
       t = DType::I32; // sum of bools is i32
-    mlir::Value x = materialize(env, xs[0], t);
+    // max/min of bools: computed on i32 and cast back (any/all).
+    DType work = extremum && t == DType::Bool ? DType::I32 : t;
+    mlir::Value x = materialize(env, xs[0], work);
     llvm::SmallVector<int64_t> shape;
     if (mlir::failed(bp::reductionShape(in, norm, keepdims, shape,
                                         [&] { return mlir::emitError(env.loc); })))
       env.in.raise(Exc::ValueError, "cannot reduce " + describe(xs[0]));
+    auto type = tensorType(env.builder.getContext(), work, shape);
+    mlir::Value r;
+    switch (kind) {
+    case Reduction::Sum: r = env.builder.create<bp::SumOp>(env.loc, type, x, norm, keepdims); break;
+    case Reduction::Mean: r = env.builder.create<bp::MeanOp>(env.loc, type, x, norm, keepdims); break;
+    case Reduction::Max: r = env.builder.create<bp::ReduceMaxOp>(env.loc, type, x, norm, keepdims); break;
+    case Reduction::Min: r = env.builder.create<bp::ReduceMinOp>(env.loc, type, x, norm, keepdims); break;
+    }
+    if (work != t)
+      r = env.builder.create<bp::CastOp>(env.loc, tensorType(env.builder.getContext(), t, shape), r);
+    return r;
+  };
+}
+
+EmitFn ops::argReduce(bool max, std::optional<int64_t> axis, bool keepdims) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    mlir::MLIRContext *ctx = env.builder.getContext();
+    DType t = xs[0].type.dtype == DType::Bool ? DType::I32 : xs[0].type.dtype;
+    mlir::Value x = materialize(env, xs[0], t);
+    llvm::SmallVector<int64_t> in(shapeOf(xs[0]));
+    int64_t a = 0;
+    if (axis) {
+      a = normaliseAxis(env, *axis, in.size(), xs[0]);
+    } else {
+      // Over the flattened array (NumPy's default axis=None).
+      int64_t count = 1;
+      for (int64_t d : in)
+        count = ShapedType::isDynamic(d) || ShapedType::isDynamic(count) ? ShapedType::kDynamic
+                                                                          : count * d;
+      x = env.builder.create<bp::ReshapeOp>(env.loc, tensorType(ctx, t, {count}), x);
+      in = {count};
+    }
+    if (in[a] == 0)
+      env.in.raise(Exc::ValueError, std::string("attempt to get ") + (max ? "argmax" : "argmin") +
+                                        " of an empty sequence");
+    llvm::SmallVector<int64_t> shape;
+    if (mlir::failed(bp::reductionShape(in, {a}, keepdims && axis, shape,
+                                        [&] { return mlir::emitError(env.loc); })))
+      env.in.raise(Exc::ValueError, "cannot reduce " + describe(xs[0]));
+    auto type = tensorType(ctx, DType::I32, shape);
+    if (max)
+      return env.builder.create<bp::ArgMaxOp>(env.loc, type, x, a, keepdims && axis);
+    return env.builder.create<bp::ArgMinOp>(env.loc, type, x, a, keepdims && axis);
+  };
+}
+
+EmitFn ops::extremum(bool max) {
+  return [max](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    DType t = promoteAll(xs);
+    llvm::SmallVector<int64_t> shape = broadcastAll(env, xs);
+    mlir::Value a = materialize(env, xs[0], t), b = materialize(env, xs[1], t);
     auto type = tensorType(env.builder.getContext(), t, shape);
-    if (mean)
-      return env.builder.create<bp::MeanOp>(env.loc, type, x, norm, keepdims);
-    return env.builder.create<bp::SumOp>(env.loc, type, x, norm, keepdims);
+    // On bools maximum is `or` and minimum is `and`.
+    if (t == DType::Bool)
+      return max ? createBinary<bp::OrOp>(env, a, b, type) : createBinary<bp::AndOp>(env, a, b, type);
+    return max ? createBinary<bp::MaxOp>(env, a, b, type) : createBinary<bp::MinOp>(env, a, b, type);
+  };
+}
+
+EmitFn ops::reshape(std::vector<int64_t> shape) {
+  return [shape](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    llvm::ArrayRef<int64_t> in = shapeOf(xs[0]);
+    bool staticIn = llvm::none_of(in, ShapedType::isDynamic);
+    int64_t count = 1;
+    for (int64_t d : in)
+      count *= staticIn ? d : 1;
+    int64_t known = 1, inferred = -1;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (shape[i] == -1) {
+        if (inferred >= 0)
+          env.in.raise(Exc::ValueError, "can only specify one unknown dimension");
+        inferred = i;
+      } else if (shape[i] < 0) {
+        env.in.raise(Exc::ValueError, "negative dimensions are not allowed");
+      } else {
+        known *= shape[i];
+      }
+    }
+    llvm::SmallVector<int64_t> out(shape.begin(), shape.end());
+    std::string target = "(";
+    for (size_t i = 0; i < shape.size(); ++i)
+      target += (i ? ", " : "") + std::to_string(shape[i]) + (shape.size() == 1 ? "," : "");
+    target += ")";
+    if (staticIn) {
+      if (inferred >= 0) {
+        if (known == 0 || count % known != 0)
+          env.in.raise(Exc::ValueError, "cannot reshape array of size " + llvm::Twine(count) +
+                                            " into shape " + target);
+        out[inferred] = count / known;
+      } else if (known != count) {
+        env.in.raise(Exc::ValueError, "cannot reshape array of size " + llvm::Twine(count) +
+                                          " into shape " + target);
+      }
+    } else {
+      if (inferred < 0)
+        env.in.raise(Exc::ValueError, "reshaping " + describe(xs[0]) +
+                                          ", whose size is only known at run time, needs a -1 "
+                                          "dimension in " + target);
+      out[inferred] = ShapedType::kDynamic;
+    }
+    DType t = xs[0].type.dtype;
+    return env.builder.create<bp::ReshapeOp>(
+        env.loc, tensorType(env.builder.getContext(), t, out), materialize(env, xs[0], t));
+  };
+}
+
+EmitFn ops::transpose(std::vector<int64_t> perm) {
+  return [perm](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    llvm::ArrayRef<int64_t> in = shapeOf(xs[0]);
+    int64_t rank = in.size();
+    llvm::SmallVector<int64_t> p;
+    if (perm.empty()) {
+      for (int64_t i = rank - 1; i >= 0; --i)
+        p.push_back(i);
+    } else {
+      if (static_cast<int64_t>(perm.size()) != rank)
+        env.in.raise(Exc::ValueError, "axes don't match array " + describe(xs[0]));
+      for (int64_t a : perm)
+        p.push_back(normaliseAxis(env, a, rank, xs[0]));
+      llvm::SmallVector<int64_t> sorted(p);
+      llvm::sort(sorted);
+      if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+        env.in.raise(Exc::ValueError, "repeated axis in transpose");
+    }
+    llvm::SmallVector<int64_t> out;
+    for (int64_t a : p)
+      out.push_back(in[a]);
+    DType t = xs[0].type.dtype;
+    return env.builder.create<bp::TransposeOp>(
+        env.loc, tensorType(env.builder.getContext(), t, out), materialize(env, xs[0], t), p);
+  };
+}
+
+EmitFn ops::concatenate(int64_t axis) {
+  return [axis](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    if (xs.empty())
+      env.in.raise(Exc::ValueError, "need at least one array to concatenate");
+    DType t = promoteAll(xs);
+    int64_t rank = shapeOf(xs[0]).size();
+    if (rank == 0)
+      env.in.raise(Exc::ValueError, "zero-dimensional arrays cannot be concatenated");
+    int64_t a = normaliseAxis(env, axis, rank, xs[0]);
+    llvm::SmallVector<int64_t> out(shapeOf(xs[0]));
+    out[a] = 0;
+    llvm::SmallVector<mlir::Value> inputs;
+    for (const Operand &o : xs) {
+      llvm::ArrayRef<int64_t> s = shapeOf(o);
+      if (static_cast<int64_t>(s.size()) != rank)
+        env.in.raise(Exc::ValueError, "all the input arrays must have the same number of "
+                                      "dimensions: " + describe(xs[0]) + " and " + describe(o));
+      for (int64_t d = 0; d < rank; ++d) {
+        if (d == a) {
+          out[d] = ShapedType::isDynamic(s[d]) || ShapedType::isDynamic(out[d])
+                       ? ShapedType::kDynamic
+                       : out[d] + s[d];
+        } else if (s[d] != out[d]) {
+          if (ShapedType::isDynamic(out[d]) || ShapedType::isDynamic(s[d]))
+            out[d] = ShapedType::isDynamic(out[d]) ? s[d] : out[d];
+          else
+            env.in.raise(Exc::ValueError,
+                         "all the input array dimensions except for the concatenation axis "
+                         "must match exactly: " + describe(xs[0]) + " and " + describe(o));
+        }
+      }
+      inputs.push_back(materialize(env, o, t));
+    }
+    return env.builder.create<bp::ConcatenateOp>(
+        env.loc, tensorType(env.builder.getContext(), t, out), inputs, a);
+  };
+}
+
+EmitFn ops::stack(int64_t axis) {
+  return [axis](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    if (xs.empty())
+      env.in.raise(Exc::ValueError, "need at least one array to stack");
+    llvm::SmallVector<int64_t> first(shapeOf(xs[0]));
+    int64_t rank = first.size() + 1;
+    if (axis < -rank || axis >= rank)
+      env.in.raise(Exc::ValueError, "axis " + llvm::Twine(axis) + " is out of bounds for the " +
+                                        llvm::Twine(rank) + "-d result");
+    int64_t a = axis < 0 ? axis + rank : axis;
+    DType t = promoteAll(xs);
+    llvm::SmallVector<Operand> expanded;
+    for (const Operand &o : xs) {
+      llvm::SmallVector<int64_t> s(shapeOf(o));
+      if (s != first)
+        env.in.raise(Exc::ValueError, "all input arrays must have the same shape: " +
+                                          describe(xs[0]) + " and " + describe(o));
+      s.insert(s.begin() + a, 1);
+      mlir::Value v = env.builder.create<bp::ReshapeOp>(
+          env.loc, tensorType(env.builder.getContext(), t, s), materialize(env, o, t));
+      expanded.push_back(Operand{v, {t, false}, std::nullopt});
+    }
+    if (expanded.size() == 1)
+      return expanded[0].value;
+    return concatenate(a)(env, expanded);
+  };
+}
+
+EmitFn ops::arange(double start, double step, int64_t count, DType dtype) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand>) -> mlir::Value {
+    return env.builder.create<bp::ArangeOp>(
+        env.loc, tensorType(env.builder.getContext(), dtype, {count}),
+        env.builder.getF64FloatAttr(start), env.builder.getF64FloatAttr(step));
+  };
+}
+
+EmitFn ops::linspace(double start, double stop, int64_t num, bool endpoint, DType dtype) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand>) -> mlir::Value {
+    return env.builder.create<bp::LinspaceOp>(
+        env.loc, tensorType(env.builder.getContext(), dtype, {num}),
+        env.builder.getF64FloatAttr(start), env.builder.getF64FloatAttr(stop),
+        endpoint ? mlir::UnitAttr() : env.builder.getUnitAttr());
+  };
+}
+
+EmitFn ops::eye(int64_t n, int64_t m, int64_t k, DType dtype) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand>) -> mlir::Value {
+    return env.builder.create<bp::EyeOp>(env.loc,
+                                         tensorType(env.builder.getContext(), dtype, {n, m}),
+                                         k ? env.builder.getI64IntegerAttr(k) : mlir::IntegerAttr());
+  };
+}
+
+EmitFn ops::fullOf(std::vector<int64_t> shape, std::optional<DType> dtype) {
+  return [=](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    if (!shapeOf(xs[0]).empty())
+      env.in.raise(Exc::NotImplementedError,
+                   "bm.full with an array fill value " + describe(xs[0]) +
+                       " is not supported yet; use a number or a 0-d array");
+    DType t = dtype ? *dtype : (xs[0].scalar && xs[0].type.weak && xs[0].type.dtype == DType::I32
+                                    ? DType::I32
+                                    : xs[0].type.dtype);
+    auto type = tensorType(env.builder.getContext(), t, shape);
+    if (xs[0].scalar && *xs[0].scalar == 0)
+      return env.builder.create<bp::ZerosOp>(env.loc, type, mlir::ValueRange());
+    return env.builder.create<bp::FullOp>(env.loc, type, materialize(env, xs[0], t),
+                                          mlir::ValueRange());
   };
 }
 

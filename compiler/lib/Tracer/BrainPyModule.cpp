@@ -192,31 +192,6 @@ void installVariables(ArrayRuntime &rt) {
 // brainpy.math functions
 //===----------------------------------------------------------------------===//
 
-std::vector<int64_t> shapeArg(Interp &in, const Value &v) {
-  std::vector<int64_t> shape;
-  if (v.isIntLike()) {
-    shape.push_back(v.getInt());
-  } else {
-    in.forEach(v, [&](const Value &d) {
-      shape.push_back(in.intArg(d));
-      return true;
-    });
-  }
-  for (int64_t d : shape)
-    if (d < 0)
-      in.raise(Exc::ValueError, "negative dimensions are not allowed");
-  return shape;
-}
-
-DType dtypeArg(Interp &in, const std::optional<Value> &v, DType dflt) {
-  if (!v || v->isNone())
-    return dflt;
-  std::optional<DType> t = dtypeFromName(in.str(*v));
-  if (!t)
-    in.raise(Exc::TypeError, "unsupported dtype " + in.repr(*v));
-  return *t;
-}
-
 void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
   Interp &in = rt.in;
   auto fill = [&](const char *name, double value) {
@@ -258,23 +233,13 @@ void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
                                 args.positional[2]},
                       ops::where());
   });
-  for (bool mean : {false, true}) {
-    const char *name = mean ? "mean" : "sum";
-    in.defineBuiltin(bm, name, [&rt, mean, name](Interp &in, CallArgs &args) {
-      std::optional<Value> axis = takeKeyword(args, "axis"), keep = takeKeyword(args, "keepdims");
-      rejectKeywords(in, name, args);
-      expectArgs(in, name, args, 1, 2);
-      if (args.positional.size() == 2)
-        axis = args.positional[1];
-      return reduceArray(rt, mean, args.positional[0], axis, keep && in.truthy(*keep));
-    });
-  }
   for (const char *name : {"asarray", "array"})
     in.defineBuiltin(bm, name, [&rt, name](Interp &in, CallArgs &args) {
       expectArgs(in, name, args, 1, 1);
       return rt.toArray(args.positional[0]);
     });
   in.defineBuiltin(bm, "jit", [&rt](Interp &, CallArgs &args) { return makeJit(rt, args); });
+  installMathFunctions(rt, bm);
   for (DType t : {DType::F32, DType::F64, DType::I32, DType::I64})
     bm.set(dtypeName(t), makeStr(dtypeName(t).str()));
   bm.set("bool_", makeStr("bool"));

@@ -48,6 +48,29 @@ std::optional<Value> bpc::tracer::takeKeyword(CallArgs &args, llvm::StringRef na
   return std::nullopt;
 }
 
+std::vector<std::optional<Value>> bpc::tracer::bindArgs(Interp &in, llvm::StringRef fname,
+                                                        const CallArgs &args,
+                                                        llvm::ArrayRef<const char *> params,
+                                                        size_t skip) {
+  std::vector<std::optional<Value>> bound(params.size());
+  size_t given = args.positional.size() - skip;
+  if (given > params.size())
+    in.raise(Exc::TypeError, fname + "() takes at most " + llvm::Twine(params.size()) +
+                                 " positional arguments (" + llvm::Twine(given) + " given)");
+  for (size_t i = 0; i < given; ++i)
+    bound[i] = args.positional[skip + i];
+  for (const auto &[name, value] : args.keywords) {
+    auto it = llvm::find_if(params, [&](const char *p) { return name == p; });
+    if (it == params.end())
+      in.raise(Exc::TypeError, fname + "() got an unexpected keyword argument '" + name + "'");
+    size_t i = it - params.begin();
+    if (bound[i])
+      in.raise(Exc::TypeError, fname + "() got multiple values for argument '" + name + "'");
+    bound[i] = value;
+  }
+  return bound;
+}
+
 void bpc::tracer::rejectKeywords(Interp &in, llvm::StringRef fname, const CallArgs &args) {
   if (!args.keywords.empty())
     in.raise(Exc::TypeError, "'" + args.keywords.front().first +

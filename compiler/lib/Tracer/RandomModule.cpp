@@ -27,31 +27,6 @@ using namespace bpc::tracer;
 
 namespace {
 
-/// Binds a built-in's arguments to `params` like a Python signature
-/// (positional or keyword); absent ones are nullopt.
-std::vector<std::optional<Value>> bindParams(Interp &in, llvm::StringRef fname, CallArgs &args,
-                                             llvm::ArrayRef<const char *> params,
-                                             size_t skip = 0) {
-  std::vector<std::optional<Value>> bound(params.size());
-  if (args.positional.size() - skip > params.size())
-    in.raise(Exc::TypeError, fname + "() takes at most " + llvm::Twine(params.size()) +
-                                 " arguments (" + llvm::Twine(args.positional.size() - skip) +
-                                 " given)");
-  for (size_t i = skip; i < args.positional.size(); ++i)
-    bound[i - skip] = args.positional[i];
-  for (auto &[name, value] : args.keywords) {
-    auto it = llvm::find_if(params, [&](const char *p) { return name == p; });
-    if (it == params.end())
-      in.raise(Exc::TypeError,
-               fname + "() got an unexpected keyword argument '" + name + "'");
-    size_t i = it - params.begin();
-    if (bound[i])
-      in.raise(Exc::TypeError, fname + "() got multiple values for argument '" + name + "'");
-    bound[i] = value;
-  }
-  return bound;
-}
-
 bool given(const std::optional<Value> &v) { return v && !v->isNone(); }
 
 /// BrainPy's `_size2shape`: None -> (), an int -> (n,), a sequence -> tuple.
@@ -172,17 +147,6 @@ DType intDType(Interp &in, const std::optional<Value> &dtype) {
   return *t;
 }
 
-/// `dtype=` of float draws: None -> f32.
-DType floatDType(Interp &in, const std::optional<Value> &dtype) {
-  if (!given(dtype) || (dtype->isObject() && dtype->getObject() == in.types.float_.get()))
-    return DType::F32;
-  std::optional<DType> t = dtypeFromName(in.str(*dtype));
-  if (!t || !isFloat(*t))
-    in.raise(Exc::TypeError,
-             "unsupported dtype " + in.repr(*dtype) + "; use bm.float32 or bm.float64");
-  return *t;
-}
-
 Value uniformDraw(ArrayRuntime &rt, const Value &key, std::vector<int64_t> shape, DType dtype,
                   const Value &low, const Value &high) {
   return rt.applyOp("uniform", {key, low, high}, ops::randomUniform(std::move(shape), dtype));
@@ -224,7 +188,7 @@ std::vector<std::pair<const char *, DrawFn>> drawFunctions() {
   std::vector<std::pair<const char *, DrawFn>> fns;
   auto uniform01 = [](const char *name) {
     return [name](ArrayRuntime &rt, const Value &rs, CallArgs &args, size_t skip) {
-      auto p = bindParams(rt.in, name, args, {"size", "key"}, skip);
+      auto p = bindArgs(rt.in, name, args, {"size", "key"}, skip);
       std::vector<int64_t> shape = drawShape(rt, p[0], {});
       Value key = drawKey(rt, rs, p[1]);
       return uniformDraw(rt, key, shape, DType::F32, Value::real(0.0), Value::real(1.0));
@@ -246,14 +210,14 @@ std::vector<std::pair<const char *, DrawFn>> drawFunctions() {
     return normalDraw(rt, drawKey(rt, rs, key), shape);
   });
   fns.emplace_back("uniform", [](ArrayRuntime &rt, const Value &rs, CallArgs &args, size_t skip) {
-    auto p = bindParams(rt.in, "uniform", args, {"low", "high", "size", "key"}, skip);
+    auto p = bindArgs(rt.in, "uniform", args, {"low", "high", "size", "key"}, skip);
     Value low = given(p[0]) ? *p[0] : Value::real(0.0);
     Value high = given(p[1]) ? *p[1] : Value::real(1.0);
     std::vector<int64_t> shape = drawShape(rt, p[2], {low, high});
     return uniformDraw(rt, drawKey(rt, rs, p[3]), shape, DType::F32, low, high);
   });
   fns.emplace_back("normal", [](ArrayRuntime &rt, const Value &rs, CallArgs &args, size_t skip) {
-    auto p = bindParams(rt.in, "normal", args, {"loc", "scale", "size", "key"}, skip);
+    auto p = bindArgs(rt.in, "normal", args, {"loc", "scale", "size", "key"}, skip);
     std::vector<Value> params;
     for (int i : {0, 1})
       if (given(p[i]))
@@ -263,12 +227,12 @@ std::vector<std::pair<const char *, DrawFn>> drawFunctions() {
   });
   fns.emplace_back("standard_normal",
                    [](ArrayRuntime &rt, const Value &rs, CallArgs &args, size_t skip) {
-                     auto p = bindParams(rt.in, "standard_normal", args, {"size", "key"}, skip);
+                     auto p = bindArgs(rt.in, "standard_normal", args, {"size", "key"}, skip);
                      std::vector<int64_t> shape = drawShape(rt, p[0], {});
                      return normalDraw(rt, drawKey(rt, rs, p[1]), shape);
                    });
   fns.emplace_back("randint", [](ArrayRuntime &rt, const Value &rs, CallArgs &args, size_t skip) {
-    auto p = bindParams(rt.in, "randint", args, {"low", "high", "size", "dtype", "key"}, skip);
+    auto p = bindArgs(rt.in, "randint", args, {"low", "high", "size", "dtype", "key"}, skip);
     if (!given(p[0]))
       rt.in.raise(Exc::TypeError, "randint() missing required argument 'low'");
     Value low = *p[0], high;
@@ -286,7 +250,7 @@ std::vector<std::pair<const char *, DrawFn>> drawFunctions() {
     return r;
   });
   fns.emplace_back("bernoulli", [](ArrayRuntime &rt, const Value &rs, CallArgs &args, size_t skip) {
-    auto p = bindParams(rt.in, "bernoulli", args, {"p", "size", "key"}, skip);
+    auto p = bindArgs(rt.in, "bernoulli", args, {"p", "size", "key"}, skip);
     Value prob = given(p[0]) ? *p[0] : Value::real(0.5);
     std::vector<int64_t> shape = drawShape(rt, p[1], {prob});
     // jax.random.bernoulli: uniform(key, shape) < p.
@@ -299,7 +263,7 @@ std::vector<std::pair<const char *, DrawFn>> drawFunctions() {
 
 /// RandomState.seed(seed_or_key=None): a fresh random seed when None.
 void seedState(ArrayRuntime &rt, const Value &rs, CallArgs &args, size_t skip) {
-  auto p = bindParams(rt.in, "seed", args, {"seed_or_key", "seed"}, skip);
+  auto p = bindArgs(rt.in, "seed", args, {"seed_or_key", "seed"}, skip);
   std::optional<Value> seed = given(p[0]) ? p[0] : p[1];
   Value key = given(seed) ? toKey(rt, *seed) : keyFromSeed(rt, freshSeed());
   setKey(rt, rs, key, /*advance=*/false);
@@ -316,7 +280,7 @@ void installRandomState(ArrayRuntime &rt) {
       makeLibraryClass(in, "RandomState", rt.variableClass.get(), "brainpy.math.random");
   AttrDict &d = rt.randomStateClass->dict;
   in.defineBuiltin(d, "__init__", [&rt](Interp &in, CallArgs &args) {
-    auto p = bindParams(in, "RandomState", args, {"seed_or_key", "seed"}, 1);
+    auto p = bindArgs(in, "RandomState", args, {"seed_or_key", "seed"}, 1);
     if (rt.activeTrace)
       in.raise(Exc::NotImplementedError, "creating a RandomState inside a jitted function");
     std::optional<Value> seed = given(p[0]) ? p[0] : p[1];
@@ -385,7 +349,7 @@ Value bpc::tracer::getRandomModule(ArrayRuntime &rt) {
     return splitKey(rt, defaultState(rt));
   });
   in.defineBuiltin(m->attrs, "default_rng", [&rt](Interp &in, CallArgs &args) {
-    auto p = bindParams(in, "default_rng", args, {"seed_or_key", "seed"});
+    auto p = bindArgs(in, "default_rng", args, {"seed_or_key", "seed"});
     std::vector<Value> ctorArgs;
     if (given(p[0]) || given(p[1]))
       ctorArgs.push_back(given(p[0]) ? *p[0] : *p[1]);

@@ -1,7 +1,8 @@
 //===- bpc.cpp - The bpc compiler driver -----------------------------------===//
 //
 //   bpc build MODEL.bpm [-o libMODEL.so] [--name=PREFIX]
-//             [--emit=ast|bp|linalg|llvm|asm|header] [--print-debuginfo]
+//             [--emit=ast|bp|linalg|llvm|asm|header] [--keep-intermediate=DIR]
+//             [--print-debuginfo]
 //   bpc run SCRIPT.bpm [ARGS...]
 //
 // Exit status: 0 on success, 1 when the input has errors, 2 on usage errors.
@@ -68,6 +69,12 @@ cl::opt<bool> printDebugInfo("print-debuginfo",
                              cl::desc("Print MLIR locations with --emit=bp"),
                              cl::sub(buildCommand), cl::cat(bpcCategory));
 
+cl::opt<std::string> keepIntermediate(
+    "keep-intermediate",
+    cl::desc("Also write every stage the build goes through into DIR as numbered files "
+             "(1-bp.mlir ... 7-header.h); each .mlir re-runs alone with bpc-opt"),
+    cl::value_desc("dir"), cl::sub(buildCommand), cl::cat(bpcCategory));
+
 cl::opt<std::string> runInput(cl::Positional, cl::desc("<script.bpm>"), cl::sub(runCommand),
                               cl::cat(bpcCategory));
 cl::list<std::string> runArgs(cl::ConsumeAfter, cl::desc("<script arguments>..."),
@@ -107,17 +114,86 @@ bool runPipeline(mlir::ModuleOp module, mlir::LogicalResult (*build)(mlir::OpPas
   return true;
 }
 
+/// `--keep-intermediate=DIR`: writes each stage the build reaches as
+/// DIR/<n>-<stage>, numbered in pipeline order. The .mlir stages are the
+/// inputs of the named pipelines, so `bpc-opt --bpc-lower-bp 1-bp.mlir`
+/// reproduces 2-linalg.mlir.
+class StageWriter {
+public:
+  explicit StageWriter(bpc::DiagnosticEngine &diags) : diags(diags) {}
+
+  /// False after a write failed (reported).
+  bool write(unsigned number, llvm::StringRef name,
+             llvm::function_ref<bool(llvm::raw_ostream &)> print) {
+    if (keepIntermediate.empty())
+      return true;
+    if (std::error_code ec = llvm::sys::fs::create_directories(keepIntermediate.getValue())) {
+      diags.error(fmt::format("cannot create '{}': {}", keepIntermediate.getValue(), ec.message()));
+      return false;
+    }
+    llvm::SmallString<256> path(keepIntermediate.getValue());
+    llvm::sys::path::append(path, std::to_string(number) + "-" + name.str());
+    std::error_code ec;
+    llvm::ToolOutputFile out(path, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      diags.error(fmt::format("cannot write '{}': {}", path.str().str(), ec.message()));
+      return false;
+    }
+    if (!print(out.os()))
+      return false;
+    out.keep();
+    return true;
+  }
+
+  bool writeModule(unsigned number, llvm::StringRef name, mlir::ModuleOp module) {
+    return write(number, name, [&](llvm::raw_ostream &os) {
+      module.print(os);
+      return true;
+    });
+  }
+
+  bool writeHostCode(unsigned number, llvm::StringRef name, mlir::ModuleOp module,
+                     bpc::HostOutput kind) {
+    return write(number, name, [&](llvm::raw_ostream &os) {
+      llvm::SmallString<0> text;
+      llvm::raw_svector_ostream buffer(text);
+      if (llvm::Error err = bpc::emitHostCode(module, kind, buffer)) {
+        diags.error(llvm::toString(std::move(err)));
+        return false;
+      }
+      os << text;
+      return true;
+    });
+  }
+
+private:
+  bpc::DiagnosticEngine &diags;
+};
+
 /// Lowers the traced bp module as far as `emitKind` needs and writes it.
 int emitLowered(mlir::ModuleOp module, const bpc::ModelManifest &manifest,
                 bpc::DiagnosticEngine &diags) {
+  StageWriter stages(diags);
+  if (!stages.writeModule(1, "bp.mlir", module))
+    return 1;
   if (emitKind != EmitKind::Header) {
-    if (!runPipeline(module, bpc::buildLowerBPPipeline, "lower-bp", diags))
+    if (!runPipeline(module, bpc::buildLowerBPPipeline, "lower-bp", diags) ||
+        !stages.writeModule(2, "linalg.mlir", module))
       return 1;
     if (emitKind != EmitKind::Linalg &&
         (!runPipeline(module, bpc::buildBufferizePipeline, "bufferize", diags) ||
-         !runPipeline(module, bpc::buildCPUToLLVMPipeline, "lower-to-llvm", diags)))
+         !stages.writeModule(3, "bufferized.mlir", module) ||
+         !runPipeline(module, bpc::buildCPUToLLVMPipeline, "lower-to-llvm", diags) ||
+         !stages.writeModule(4, "llvm-dialect.mlir", module) ||
+         !stages.writeHostCode(5, "llvm.ll", module, bpc::HostOutput::LLVMIR) ||
+         !stages.writeHostCode(6, "asm.s", module, bpc::HostOutput::Assembly)))
       return 1;
   }
+  if (!stages.write(7, "header.h", [&](llvm::raw_ostream &os) {
+        os << bpc::emitModelHeader(manifest);
+        return true;
+      }))
+    return 1;
   auto report = [&](llvm::Error err) {
     diags.error(llvm::toString(std::move(err)));
     return 1;

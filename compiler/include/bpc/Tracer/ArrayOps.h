@@ -19,8 +19,26 @@ enum class Unary { Neg, Not, Exp, Log, Tanh, Sqrt, Abs, Sin, Cos, Sigmoid };
 EmitFn unary(Unary op);
 EmitFn where();
 EmitFn cast(DType to);
-/// Sum or mean over `axes` (empty with `all`: every axis).
-EmitFn reduce(bool mean, std::vector<int64_t> axes, bool all, bool keepdims);
+enum class Reduction { Sum, Mean, Max, Min };
+/// A reduction over `axes` (empty with `all`: every axis).
+EmitFn reduce(Reduction kind, std::vector<int64_t> axes, bool all, bool keepdims);
+/// argmax/argmin over `axis`, or over the flattened array when absent.
+EmitFn argReduce(bool max, std::optional<int64_t> axis, bool keepdims);
+/// Elementwise maximum/minimum with NumPy broadcasting (NaN propagates).
+EmitFn extremum(bool max);
+/// Row-major reshape; one entry may be -1 (inferred).
+EmitFn reshape(std::vector<int64_t> shape);
+/// Permutes axes; an empty `perm` reverses them (`.T`).
+EmitFn transpose(std::vector<int64_t> perm);
+/// Joins every operand along `axis` (negative counts from the end).
+EmitFn concatenate(int64_t axis);
+/// Inserts a new axis of size 1 in every operand, then concatenates.
+EmitFn stack(int64_t axis);
+EmitFn arange(double start, double step, int64_t count, DType dtype);
+EmitFn linspace(double start, double stop, int64_t num, bool endpoint, DType dtype);
+EmitFn eye(int64_t n, int64_t m, int64_t k, DType dtype);
+/// An array of `shape` filled with operand 0 (a number or 0-d array).
+EmitFn fullOf(std::vector<int64_t> shape, std::optional<DType> dtype);
 /// ones/zeros/full of a static shape.
 EmitFn fill(double value, DType dtype, std::vector<int64_t> shape);
 
@@ -49,5 +67,11 @@ EmitFn randomNormal(std::vector<int64_t> shape);
 EmitFn randomInt(std::vector<int64_t> shape);
 
 } // namespace bpc::tracer::ops
+
+namespace bpc::tracer {
+/// A reduction of `x` over `axis` (None, an int or a tuple of ints).
+Value reduceArray(ArrayRuntime &rt, ops::Reduction kind, const Value &x,
+                  const std::optional<Value> &axis, bool keepdims);
+} // namespace bpc::tracer
 
 #endif // BPC_TRACER_ARRAYOPS_H

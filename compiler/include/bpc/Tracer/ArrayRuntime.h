@@ -120,9 +120,13 @@ Value makeBrainPyModule(Interp &in, llvm::StringRef name, llvm::StringRef displa
 /// (class Net(bp.Base), a Variable subclass).
 ClassRef makeLibraryClass(Interp &in, llvm::StringRef name, ClassObject *base,
                           llvm::StringRef module);
-/// Sum or mean of `x` over `axis` (None, an int or a tuple of ints).
-Value reduceArray(ArrayRuntime &rt, bool mean, const Value &x, const std::optional<Value> &axis,
-                  bool keepdims);
+/// A shape argument: an int or a sequence of ints, none negative.
+std::vector<int64_t> shapeArg(Interp &in, const Value &v);
+/// A `dtype=` argument: None gives `dflt`; a NumPy name (`bm.float32`,
+/// 'int32') or Python's int/float/bool (int32/float32/bool with 64-bit off).
+DType dtypeArg(Interp &in, const std::optional<Value> &v, DType dflt);
+/// brainpy.math's array functions beyond the basics (MathFunctions.cpp).
+void installMathFunctions(ArrayRuntime &rt, AttrDict &bm);
 /// brainpy.math.random (RandomModule.cpp), created on first use.
 Value getRandomModule(ArrayRuntime &rt);
 /// Array methods and operators (ArrayMethods.cpp).

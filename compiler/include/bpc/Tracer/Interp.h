@@ -273,6 +273,12 @@ void expectArgs(Interp &interp, llvm::StringRef name, const CallArgs &args,
                 unsigned min, unsigned max);
 /// Removes keyword `name` from `args` and returns its value.
 std::optional<Value> takeKeyword(CallArgs &args, llvm::StringRef name);
+/// Binds a built-in's arguments (after the first `skip` positional ones) to
+/// `params` as a Python signature of positional-or-keyword parameters would;
+/// absent ones are nullopt. Raises TypeError for extra or unknown arguments.
+std::vector<std::optional<Value>> bindArgs(Interp &interp, llvm::StringRef fname,
+                                           const CallArgs &args,
+                                           llvm::ArrayRef<const char *> params, size_t skip = 0);
 /// Raises if keywords remain after a built-in took the ones it knows.
 void rejectKeywords(Interp &interp, llvm::StringRef fname, const CallArgs &args);
 /// The str payload of `v`, or a TypeError naming `what`.
