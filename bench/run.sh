@@ -1,20 +1,79 @@
 #!/usr/bin/env bash
-# Benchmarks bpc against its peers in one run and prints ratios (never bare
-# times). Needs a built bpc (bash scripts/build.sh). Peers: hand-written C
-# (-O3 -march=native -ffast-math, single thread) and NumPy (installed into
-# build/bench-venv from PyPI). PyTorch/JAX peers: not yet.
+# Benchmarks bpc against its peers in one run and prints ratios to the
+# hand-written C peer, never bare times (DESIGN.md §6). Needs a built bpc
+# (bash scripts/build.sh; BPC=path/to/bpc picks another build). Workloads:
+# selu on 1,000,000 f32 and one LogisticRegression step on 200,000 x 10.
+# Peers: hand-written C (-O3 -march=native -ffast-math, single thread, timed
+# in the same process as bpc), NumPy, PyTorch eager and JAX jit on CPU
+# (installed into build/bench-venv from PyPI on first use; a peer that does
+# not install is reported as skipped). Every side runs one thread, in f32,
+# with warm-up; run.sh prints the median and the best of 100 calls.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=build/bench
+bpc=${BPC:-build/bin/bpc}
+out=${BENCH_OUT:-build/bench}
+venv=${BENCH_VENV:-build/bench-venv}
 mkdir -p "$out"
-"${BPC:-build/bin/bpc}" build bench/selu.bpm -o "$out/libselu.so"
-cc -O3 -march=native -ffast-math -I"$out" -Iruntime/include bench/selu_bench.c \
-  -L"$out" -lselu -Wl,-rpath,"$PWD/$out" -lm -o "$out/selu_bench"
-result=$("$out/selu_bench")
-echo "$result" | head -n -1
-c_ns=$(echo "$result" | tail -n 1)
-if [ ! -x build/bench-venv/bin/python ]; then
-  python3 -m venv build/bench-venv && build/bench-venv/bin/pip -q install numpy
+
+for w in selu lr; do
+  "$bpc" build "bench/$w.bpm" -o "$out/lib$w.so"
+  cc -std=c99 -O3 -march=native -ffast-math -I"$out" -Iruntime/include "bench/${w}_bench.c" \
+    -L"$out" -l"$w" -Wl,-rpath,"$PWD/$out" -lm -o "$out/${w}_bench"
+done
+
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
 fi
-np_ns=$(build/bench-venv/bin/python bench/selu_numpy.py)
-python3 -c "print(f'selu 1e6 f32: NumPy / hand-written C = {$np_ns / $c_ns:.2f}')"
+for pkg in numpy torch jax; do
+  if ! "$venv/bin/python" -c "import $pkg" 2>/dev/null; then
+    echo "installing $pkg into $venv ..." >&2
+    # PyTorch's own CPU-only index is tried first (much smaller); PyPI after.
+    if [ "$pkg" = torch ]; then
+      "$venv/bin/pip" -q install torch --index-url https://download.pytorch.org/whl/cpu \
+        >/dev/null 2>&1 || "$venv/bin/pip" -q install torch >/dev/null 2>&1 ||
+        echo "note: PyTorch did not install; its column is skipped" >&2
+    else
+      "$venv/bin/pip" -q install "$pkg" >/dev/null 2>&1 ||
+        echo "note: $pkg did not install; its column is skipped" >&2
+    fi
+  fi
+done
+
+{
+  "$out/selu_bench"
+  "$out/lr_bench"
+  if "$venv/bin/python" -c "import numpy" 2>/dev/null; then
+    "$venv/bin/python" bench/peers.py
+  else
+    echo "SKIP numpy/torch/jax: no NumPy in $venv"
+  fi
+} > "$out/results.txt"
+
+python3 - "$out/results.txt" <<'PY'
+import sys
+names = {"selu": "selu, 1e6 f32", "lr": "LogisticRegression step, 200000x10 f32"}
+peers = {"bpc": "bpc", "c": "hand-written C", "numpy": "NumPy", "torch": "PyTorch eager",
+         "jax": "JAX jit (CPU)"}
+results, notes = {}, []
+for line in open(sys.argv[1]):
+    f = line.split()
+    if f and f[0] == "RESULT":
+        results.setdefault(f[1], {})[f[2]] = (float(f[3]), float(f[4]))
+    elif f:
+        notes.append(line.rstrip())
+print("time per call / hand-written C time (single thread, f32; lower is better)")
+print(f"{'workload':<40} {'peer':<16} {'median':>8} {'best':>8}")
+for w, title in names.items():
+    r = results.get(w, {})
+    if "c" not in r:
+        print(f"{title:<40} (no hand-written C result)")
+        continue
+    cm, cb = r["c"]
+    for p, label in peers.items():
+        if p in r:
+            m, b = r[p]
+            print(f"{title:<40} {label:<16} {m / cm:>8.2f} {b / cb:>8.2f}")
+        title = ""
+for n in notes:
+    print(n)
+PY

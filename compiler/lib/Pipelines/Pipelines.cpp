@@ -3,12 +3,14 @@
 #include "bpc/Pipelines/Pipelines.h"
 
 #include "bpc/Conversion/Passes.h"
+#include "bpc/Pipelines/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
@@ -43,16 +45,29 @@ namespace {
 constexpr const char *kLowerBP =
     "canonicalize,bpc-lower-bp-to-linalg,canonicalize,cse";
 
+// Before bufferizing: elementwise chains become single loops (no
+// temporaries), and exported kernels compute their results into out-param
+// arguments (destination passing). After it, results equivalent to an
+// argument -- dyn Variables updated in place and the out-params -- are
+// dropped, so kernels return nothing. drop-equivalent-buffer-results needs
+// the canonicalize/cse round first to see through casts (TOOLCHAIN P8).
+constexpr const char *kFuse = "bpc-fuse-elementwise";
+constexpr const char *kOutParams = "bpc-results-to-out-params";
 constexpr const char *kBufferize =
     "one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,cse,canonicalize,drop-equivalent-buffer-results";
 
+// Before the loops are built, each linalg op gets the loop order whose inner
+// loop is contiguous (bpc-interchange-loops), and `exp` becomes plain
+// arithmetic that LLVM's loop vectorizer handles (bpc-expand-math);
+// convert-math-to-libm then only sees ops without an expansion or an LLVM
+// intrinsic.
 constexpr const char *kCPUToLLVM =
-    "func.func(convert-linalg-to-loops),convert-scf-to-cf,expand-strided-metadata,"
-    "lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,convert-math-to-libm,"
-    "convert-arith-to-llvm,"
-    "convert-cf-to-llvm,convert-func-to-llvm,reconcile-unrealized-casts";
+    "func.func(bpc-interchange-loops,bpc-expand-math,convert-linalg-to-loops),convert-scf-to-cf,"
+    "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
+    "convert-math-to-libm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
+    "reconcile-unrealized-casts";
 
 } // namespace
 
@@ -60,8 +75,20 @@ LogicalResult bpc::buildLowerBPPipeline(OpPassManager &pm) {
   return parsePassPipeline(kLowerBP, pm);
 }
 
+LogicalResult bpc::buildBufferizePipeline(OpPassManager &pm, const BufferizeOptions &options) {
+  if (failed(parsePassPipeline(kFuse, pm)) ||
+      (options.resultsToOutParams && failed(parsePassPipeline(kOutParams, pm))) ||
+      failed(parsePassPipeline(kBufferize, pm)))
+    return failure();
+  // Kernels return no buffers, so every allocation left is a temporary:
+  // free it before returning (one-shot bufferization itself never frees).
+  bufferization::BufferDeallocationPipelineOptions deallocation;
+  bufferization::buildBufferDeallocationPipeline(pm, deallocation);
+  return success();
+}
+
 LogicalResult bpc::buildBufferizePipeline(OpPassManager &pm) {
-  return parsePassPipeline(kBufferize, pm);
+  return buildBufferizePipeline(pm, BufferizeOptions());
 }
 
 LogicalResult bpc::buildCPUToLLVMPipeline(OpPassManager &pm) {
@@ -90,14 +117,23 @@ void bpc::registerPipelines() {
   registerLinalgPasses();
   memref::registerMemRefPasses();
   registerBPCConversionPasses();
+  registerBPCPipelinePasses();
 
   PassPipelineRegistration<>("bpc-lower-bp",
                              "The bp dialect to linalg/tensor/arith/math on tensors",
                              [](OpPassManager &pm) { (void)buildLowerBPPipeline(pm); });
   PassPipelineRegistration<>(
-      "bpc-bufferize", "Tensors to buffers; dyn Variables are updated in their own buffers",
+      "bpc-bufferize",
+      "Tensors to buffers; dyn Variables and results are written into argument buffers",
       [](OpPassManager &pm) { (void)buildBufferizePipeline(pm); });
   PassPipelineRegistration<>("bpc-lower-to-llvm",
                              "Buffers and loops to the LLVM dialect for the host CPU",
                              [](OpPassManager &pm) { (void)buildCPUToLLVMPipeline(pm); });
+}
+
+void bpc::registerBPCPipelinePasses() {
+  registerPass(createFuseElementwisePass);
+  registerPass(createResultsToOutParamsPass);
+  registerPass(createExpandMathPass);
+  registerPass(createInterchangeLoopsPass);
 }

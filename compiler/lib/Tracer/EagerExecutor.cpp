@@ -27,10 +27,6 @@ struct EagerExecutor::Kernel {
   llvm::SmallVector<mlir::RankedTensorType> resultTypes;
   unsigned numResults = 0;        // ordinary results of the bp.func
   unsigned bufferizedResults = 0; // results left after bufferization
-  /// Per ordinary result: the input it returns unchanged (`x * 1` folds to
-  /// `x`), or -1. Bufferization drops such results as equivalent to their
-  /// argument, so run() copies the input instead.
-  llvm::SmallVector<int> forwarded;
 };
 
 EagerExecutor::EagerExecutor(ArrayRuntime &rt) : rt(rt) {
@@ -70,15 +66,6 @@ EagerExecutor::Kernel &EagerExecutor::compile(mlir::ModuleOp module, llvm::Strin
   mlir::PassManager toTensors(&rt.context);
   if (mlir::failed(buildLowerBPPipeline(toTensors)) || mlir::failed(toTensors.run(module)))
     return fail("lowering '" + name + "' to tensors");
-  kernel->forwarded.assign(kernel->numResults, -1);
-  module.walk([&](mlir::func::FuncOp f) {
-    if (f.getName() != name)
-      return;
-    mlir::Operation *ret = f.getBody().front().getTerminator();
-    for (unsigned i = 0; i < kernel->numResults; ++i)
-      if (auto arg = llvm::dyn_cast<mlir::BlockArgument>(ret->getOperand(i)))
-        kernel->forwarded[i] = static_cast<int>(arg.getArgNumber());
-  });
   mlir::PassManager toBuffers(&rt.context);
   if (mlir::failed(buildBufferizePipeline(toBuffers)) || mlir::failed(toBuffers.run(module)))
     return fail("lowering '" + name + "' to buffers");
@@ -114,36 +101,15 @@ Descriptor describe(void *data, llvm::ArrayRef<int64_t> shape) {
   return d;
 }
 
-/// Copies a strided result into a new dense buffer.
-void copyStrided(const int64_t *desc, size_t rank, size_t elt, char *out) {
-  const char *base = reinterpret_cast<const char *>(desc[1]) + desc[2] * elt;
-  llvm::ArrayRef<int64_t> sizes(desc + 3, rank), strides(desc + 3 + rank, rank);
-  int64_t total = 1;
-  for (int64_t s : sizes)
-    total *= s;
-  llvm::SmallVector<int64_t> idx(rank, 0);
-  for (int64_t n = 0; n < total; ++n) {
-    int64_t off = 0;
-    for (size_t d = 0; d < rank; ++d)
-      off += idx[d] * strides[d];
-    std::memcpy(out + n * elt, base + off * elt, elt);
-    for (int d = static_cast<int>(rank) - 1; d >= 0; --d) {
-      if (++idx[d] < sizes[d])
-        break;
-      idx[d] = 0;
-    }
-  }
-}
 } // namespace
 
 std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef name,
                                       llvm::ArrayRef<ArrayState *> inputs, unsigned numVars) {
   Kernel &k = compile(module, name);
-  unsigned numVarResults = k.resultTypes.size() - k.numResults;
-  unsigned liveResults =
-      k.numResults - static_cast<unsigned>(llvm::count_if(k.forwarded, [](int f) { return f >= 0; }));
-  bool varsInPlace = k.bufferizedResults == liveResults;
-  if (!varsInPlace && k.bufferizedResults != liveResults + numVarResults)
+  // After `bpc-bufferize` the kernel returns nothing: the results are
+  // out-params after the inputs and the Variables are updated in place
+  // (ModelManifest.h). Anything left means some update was not in place.
+  if (k.bufferizedResults != 0)
     rt.in.raise(Exc::NotImplementedError,
                 "this jitted function updates only some of its Variables in place; not "
                 "supported yet");
@@ -154,28 +120,19 @@ std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef nam
       std::memcpy(fresh->data, v->buffer->data, v->buffer->bytes);
       v->buffer = fresh;
     }
-  // Results first (one struct of descriptors), then one descriptor per input.
-  unsigned numOut = k.bufferizedResults;
-  Descriptor results;
-  llvm::SmallVector<size_t> resultOffsets;
-  // Bufferized result j is the j-th ordinary result that is not forwarded,
-  // then (when not in place) the Variables.
-  llvm::SmallVector<unsigned> resultIndex;
-  for (unsigned i = 0; i < k.numResults; ++i)
-    if (k.forwarded[i] < 0)
-      resultIndex.push_back(i);
-  for (unsigned i = k.numResults; i < k.resultTypes.size(); ++i)
-    resultIndex.push_back(i);
-  for (unsigned j = 0; j < numOut; ++j) {
-    resultOffsets.push_back(results.size());
-    results.resize(results.size() + 3 + 2 * k.resultTypes[resultIndex[j]].getRank(), 0);
-  }
+  // Fresh result buffers: they overlap no input, as the kernel requires.
+  std::vector<Value> out;
   std::vector<Descriptor> descs;
   for (ArrayState *a : inputs)
     descs.push_back(describe(a->buffer->data, a->shape));
+  for (unsigned i = 0; i < k.numResults; ++i) {
+    mlir::RankedTensorType type = k.resultTypes[i];
+    DType dtype = *fromMLIRType(type.getElementType());
+    auto buffer = std::make_shared<Buffer>(type.getNumElements() * byteWidth(dtype));
+    descs.push_back(describe(buffer->data, type.getShape()));
+    out.push_back(rt.makeConcrete(dtype, type.getShape(), buffer));
+  }
   llvm::SmallVector<void *> pointers, args;
-  if (numOut)
-    pointers.push_back(results.data());
   for (Descriptor &d : descs)
     pointers.push_back(d.data());
   for (void *&p : pointers)
@@ -183,37 +140,5 @@ std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef nam
   if (llvm::Error err = k.engine->invokePacked(k.symbol, args))
     rt.in.raise(Exc::RuntimeError, "internal error: calling '" + name + "': " +
                                        llvm::toString(std::move(err)));
-
-  std::vector<Value> out(k.numResults);
-  for (unsigned i = 0; i < k.numResults; ++i)
-    if (k.forwarded[i] >= 0) {
-      // A copy: the input may be a Variable that a later call updates in place.
-      const ArrayState &a = *inputs[k.forwarded[i]];
-      auto buffer = std::make_shared<Buffer>(a.buffer->bytes);
-      std::memcpy(buffer->data, a.buffer->data, a.buffer->bytes);
-      out[i] = rt.makeConcrete(a.dtype, a.shape, buffer);
-    }
-  for (unsigned j = 0; j < numOut; ++j) {
-    unsigned i = resultIndex[j];
-    mlir::RankedTensorType type = k.resultTypes[i];
-    DType dtype = *fromMLIRType(type.getElementType());
-    const int64_t *desc = results.data() + resultOffsets[j];
-    int64_t count = type.getNumElements();
-    auto buffer = std::make_shared<Buffer>(count * byteWidth(dtype));
-    copyStrided(desc, type.getRank(), byteWidth(dtype), static_cast<char *>(buffer->data));
-    void *allocated = reinterpret_cast<void *>(desc[0]);
-    // Globals (constants) are marked with 0xdeadbeef; inputs are ours.
-    bool owned = allocated != reinterpret_cast<void *>(0xdeadbeef) &&
-                 llvm::none_of(inputs, [&](ArrayState *a) { return a->buffer->data == allocated; });
-    if (owned)
-      std::free(allocated);
-    Value array = rt.makeConcrete(dtype, type.getShape(), buffer);
-    if (i < k.numResults) {
-      out[i] = array;
-    } else {
-      ArrayState *var = inputs[inputs.size() - numVarResults + (i - k.numResults)];
-      std::memcpy(var->buffer->data, buffer->data, buffer->bytes);
-    }
-  }
   return out;
 }

@@ -39,17 +39,21 @@ bpc::DType abiDType(tracer::DType t) {
 }
 
 /// Raised (as a C++ exception, not a Python one) when the manifest cannot
-/// describe a function; the message becomes a `bpc: error:`.
+/// describe a function; the message becomes a `bpc: error:`, and `origin`
+/// (when set) the op that a note points at, with `hint` as the note.
 struct ManifestError {
   std::string message;
+  mlir::Operation *origin = nullptr;
+  std::string hint;
 };
 
 /// The symbolic names of the dynamic dimensions of the values in one
-/// bp.func. They start from the arguments' `bp.dims` and flow through
-/// elementwise ops, where NumPy broadcasting makes a result dimension equal
-/// to the operands' aligned dimensions. A dimension that any other op
-/// produces stays unnamed: naming it would need shape reasoning per op, and
-/// a wrong name would make the C entry point check the wrong size.
+/// bp.func. They start from the arguments' `bp.dims` and flow through every
+/// op that says, with bp::DimSourceOpInterface, which operand dimensions a
+/// `?` result dimension equals (broadcasting, matmul's m and n, the kept
+/// dimensions of a reduction or an index, ...). A dimension is named only
+/// when all of its sources carry one and the same name: a wrong name would
+/// make the C entry point check or allocate the wrong size.
 class DimSymbols {
 public:
   explicit DimSymbols(bp::FuncOp func) {
@@ -59,10 +63,8 @@ public:
         for (auto [d, name] : llvm::enumerate(names.getAsValueRange<mlir::StringAttr>()))
           if (!name.empty())
             symbols[{entry.getArgument(i), d}] = name.str();
-    func.walk([&](mlir::Operation *op) {
-      if (isElementwise(op))
-        propagate(op);
-    });
+    // Program order, so that operands are named before their users.
+    func.walk([&](bp::DimSourceOpInterface op) { propagate(op); });
   }
 
   /// The symbol of dimension `d` of `v`, or "" when none is known.
@@ -71,48 +73,72 @@ public:
     return it == symbols.end() ? std::string() : it->second;
   }
 
-private:
-  static bool isElementwise(mlir::Operation *op) {
-    return op->getNumResults() == 1 &&
-           (op->hasTrait<mlir::OpTrait::SameOperandsAndResultType>() ||
-            llvm::isa<bp::AddOp, bp::SubOp, bp::MulOp, bp::DivOp, bp::FloorDivOp, bp::RemOp,
-                      bp::PowOp, bp::MaxOp, bp::MinOp, bp::AndOp, bp::OrOp, bp::XorOp,
-                      bp::CmpOp, bp::WhereOp, bp::CastOp>(op));
+  /// Why dimension `d` of `v` has no name: the op where the chain of sources
+  /// ends (its size is no single operand dimension, or its sources disagree)
+  /// and a sentence for a note at it. Null when `d` is named or no op is to
+  /// blame.
+  std::pair<mlir::Operation *, std::string> explainUnnamed(mlir::Value v, unsigned d) const {
+    while (lookup(v, d).empty()) {
+      mlir::Operation *op = v.getDefiningOp();
+      auto dimSource = llvm::dyn_cast_or_null<bp::DimSourceOpInterface>(op);
+      if (!dimSource)
+        return {op, op ? "'" + op->getName().getStringRef().str() +
+                             "' does not say where its result sizes come from"
+                       : std::string()};
+      llvm::SmallVector<bp::DimRef> sources;
+      dimSource.getResultDimSources(llvm::cast<mlir::OpResult>(v).getResultNumber(), d, sources);
+      auto unnamed = llvm::find_if(
+          sources, [&](const bp::DimRef &s) { return lookup(s.value, s.dim).empty(); });
+      std::string what = "'" + op->getName().getStringRef().str() + "'";
+      if (sources.empty())
+        return {op, what + " here computes this size, which is not one of the arguments' "
+                        "dimensions"};
+      if (unnamed == sources.end())
+        return {op, what + " here equates dimensions named " + describeNames(sources) +
+                        ", which the C header cannot declare as one size"};
+      v = unnamed->value;
+      d = unnamed->dim;
+    }
+    return {nullptr, std::string()};
   }
 
-  /// A dynamic result dimension is named when every operand's aligned
-  /// dimension is absent, a static 1 (broadcast) or dynamic with the same
-  /// known symbol.
-  void propagate(mlir::Operation *op) {
-    mlir::Value result = op->getResult(0);
-    auto type = llvm::dyn_cast<mlir::RankedTensorType>(result.getType());
-    if (!type)
-      return;
-    int64_t rank = type.getRank();
-    for (int64_t d = 0; d < rank; ++d) {
-      if (!type.isDynamicDim(d))
+private:
+  /// A dynamic result dimension is named when its sources are named alike.
+  void propagate(bp::DimSourceOpInterface op) {
+    for (mlir::OpResult result : op->getResults()) {
+      auto type = llvm::dyn_cast<mlir::RankedTensorType>(result.getType());
+      if (!type)
         continue;
-      std::string name;
-      bool consistent = true;
-      for (mlir::Value operand : op->getOperands()) {
-        auto t = llvm::dyn_cast<mlir::RankedTensorType>(operand.getType());
-        if (!t) {
-          consistent = false;
-          break;
-        }
-        int64_t od = d - (rank - t.getRank());
-        if (od < 0 || (!t.isDynamicDim(od) && t.getDimSize(od) == 1))
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        if (!type.isDynamicDim(d))
           continue;
-        std::string s = t.isDynamicDim(od) ? lookup(operand, od) : std::string();
-        if (s.empty() || (!name.empty() && s != name)) {
-          consistent = false;
-          break;
+        llvm::SmallVector<bp::DimRef> sources;
+        op.getResultDimSources(result.getResultNumber(), d, sources);
+        std::string name;
+        bool consistent = !sources.empty();
+        for (const bp::DimRef &source : sources) {
+          std::string s = lookup(source.value, source.dim);
+          if (s.empty() || (!name.empty() && s != name)) {
+            consistent = false;
+            break;
+          }
+          name = s;
         }
-        name = s;
+        if (consistent)
+          symbols[{result, static_cast<unsigned>(d)}] = name;
       }
-      if (consistent && !name.empty())
-        symbols[{result, static_cast<unsigned>(d)}] = name;
     }
+  }
+
+  std::string describeNames(llvm::ArrayRef<bp::DimRef> sources) const {
+    std::string names;
+    for (const bp::DimRef &source : sources) {
+      std::string s = lookup(source.value, source.dim);
+      if (names.find("'" + s + "'") != std::string::npos)
+        continue;
+      names += (names.empty() ? "'" : " and '") + s + "'";
+    }
+    return names;
   }
 
   llvm::DenseMap<std::pair<mlir::Value, unsigned>, std::string> symbols;
@@ -131,13 +157,35 @@ TensorSpec tensorSpec(std::string name, mlir::Value v, const DimSymbols &dims,
       continue;
     }
     std::string symbol = dims.lookup(v, d);
-    if (symbol.empty())
+    if (symbol.empty()) {
+      auto [origin, hint] = dims.explainUnnamed(v, d);
       throw ManifestError{"result dimension " + std::to_string(d) + " of " + function.str() +
-                          " cannot be expressed in its arguments' symbols; annotate the "
-                          "arguments so that it follows from them elementwise"};
+                              " cannot be expressed in its arguments' symbols",
+                          origin, hint};
+    }
     spec.dims.push_back(Dim::named(symbol));
   }
   return spec;
+}
+
+/// Reports `e`: the error, then a caret note at the op it blames when that op
+/// has a position in the module's source.
+void reportManifestError(Interp &in, const ManifestError &e) {
+  in.diags.error(e.message);
+  if (!e.origin)
+    return;
+  auto pos = e.origin->getLoc()->findInstanceOf<mlir::FileLineColLoc>();
+  llvm::SourceMgr &sources = in.diags.getSourceMgr();
+  unsigned buffer = in.module.bufferId;
+  if (!pos || pos.getFilename() != in.module.filename || buffer == 0 ||
+      buffer > sources.getNumBuffers())
+    return;
+  llvm::SMLoc at = sources.FindLocForLineAndColumn(buffer, pos.getLine(), pos.getColumn());
+  if (!at.isValid())
+    return;
+  auto offset = static_cast<uint32_t>(at.getPointer() -
+                                      sources.getMemoryBuffer(buffer)->getBufferStart());
+  in.diags.note(buffer, ast::Loc{offset, offset}, e.hint);
 }
 
 /// A Variable's path, dtype, shape and current (frozen-at-build) contents.
@@ -240,7 +288,7 @@ int bpc::tracer::exportModel(const ast::Module &module, DiagnosticEngine &diags,
         manifest.functions.push_back(functionSpec(name, *jit, func, variables));
       }
     } catch (ManifestError &e) {
-      diags.error(e.message);
+      reportManifestError(in, e);
       return 1;
     }
     // The manifest now holds the symbolic dims; the LLVM lowering rejects

@@ -28,10 +28,12 @@ bp.func @lr_step(%X: tensor<?x10xf32>, %Y: tensor<?xf32>)
 // -----
 
 // Tests that a Variable returned unchanged is dropped too, and that an
-// ordinary result stays a result.
+// ordinary result is computed into its out-param (destination passing).
 // CHECK-LABEL: func.func @read_only(
-// CHECK-SAME:    %{{.*}}: memref<3xf32>, %{{.*}}: memref<3xf32> {bp.var = "v"}) -> memref<3xf32>
+// CHECK-SAME:    %{{.*}}: memref<3xf32>, %{{.*}}: memref<3xf32> {bp.var = "v"}, %[[OUT:.*]]: memref<3xf32>) attributes
 // CHECK-NOT:   memref.copy
+// CHECK:       outs(%[[OUT]] : memref<3xf32>)
+// CHECK:       return{{$}}
 bp.func @read_only(%x: tensor<3xf32>) vars(%v: tensor<3xf32> {bp.var = "v"}) -> tensor<3xf32> {
   %r = bp.add %x, %v : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   bp.return %r : tensor<3xf32> vars(%v : tensor<3xf32>)
@@ -50,4 +52,45 @@ bp.func @read_only(%x: tensor<3xf32>) vars(%v: tensor<3xf32> {bp.var = "v"}) -> 
 bp.func @accumulate(%x: tensor<4x5xf32>) vars(%s: tensor<4xf32> {bp.var = "s"}) {
   %r = bp.sum %x axes = [1] : tensor<4x5xf32> -> tensor<4xf32>
   bp.return vars(%r : tensor<4xf32>)
+}
+
+// -----
+
+// Tests that partial updates of a Variable, by slice and by index, write
+// through subviews of its own buffer: no allocation and no memref.copy (a
+// strided copy would need memrefCopy, which no library links).
+// CHECK-LABEL: func.func @partial_updates(
+// CHECK-SAME:    %[[E:[^:]*]]: memref<f32>, %[[I:[^:]*]]: memref<i32>, %[[W:[^:]*]]: memref<4x?xf32> {bp.var = "w"}) attributes
+// CHECK-NOT:   memref.alloc
+// CHECK-NOT:   memref.copy
+// CHECK:       %[[S1:.*]] = memref.subview %[[W]][1, 0] [2, %{{.*}}] [2, 1]
+// CHECK:       linalg.generic {{.*}} ins(%[[E]] : memref<f32>) outs(%[[S1]] :
+// CHECK:       %[[S2:.*]] = memref.subview %[[W]][0, %{{.*}}] [4, %{{.*}}] [1, 1]
+// CHECK:       linalg.generic {{.*}} ins(%[[E]] : memref<f32>) outs(%[[S2]] :
+// CHECK-NOT:   memref.copy
+// CHECK:       return{{$}}
+bp.func @partial_updates(%e: tensor<f32>, %i: tensor<i32>)
+    vars(%w: tensor<4x?xf32> {bp.var = "w"}) {
+  %w1 = bp.update_slice %e into %w[1:4:2, 0:?:1] : tensor<f32> into tensor<4x?xf32>
+  %w2 = bp.update_index %e into %w1[%i] axes = [1]
+      : (tensor<f32>, tensor<4x?xf32>, tensor<i32>) -> tensor<4x?xf32>
+  bp.return vars(%w2 : tensor<4x?xf32>)
+}
+
+// -----
+
+// Tests that a concatenation returned as a Variable's new value is computed
+// straight into the Variable: no allocation and no copy.
+// CHECK-LABEL: func.func @concat_into_var(
+// CHECK-SAME:    %{{[^:]*}}: memref<?x3xf32>, %{{[^:]*}}: memref<2x3xf32>, %[[W:[^:]*]]: memref<?x3xf32> {bp.var = "w"}) attributes
+// CHECK-NOT:   memref.alloc
+// CHECK-NOT:   memref.copy
+// CHECK:       linalg.generic {{.*}} outs(%[[W]] : memref<?x3xf32>)
+// CHECK-NOT:   memref.copy
+// CHECK:       return{{$}}
+bp.func @concat_into_var(%a: tensor<?x3xf32>, %b: tensor<2x3xf32>)
+    vars(%w: tensor<?x3xf32> {bp.var = "w"}) {
+  %c = bp.concatenate %a, %b axis = 0
+      : (tensor<?x3xf32>, tensor<2x3xf32>) -> tensor<?x3xf32>
+  bp.return vars(%c : tensor<?x3xf32>)
 }

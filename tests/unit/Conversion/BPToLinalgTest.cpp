@@ -19,9 +19,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
-#include <array>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -50,11 +51,13 @@ Desc<T, N> view(std::vector<T> &data, std::array<int64_t, N> shape) {
   Desc<T, N> d;
   d.allocated = d.aligned = data.data();
   d.offset = 0;
-  int64_t stride = 1;
-  for (int i = N - 1; i >= 0; --i) {
-    d.sizes[i] = shape[i];
-    d.strides[i] = stride;
-    stride *= shape[i];
+  if constexpr (N > 0) {
+    int64_t stride = 1;
+    for (int i = N - 1; i >= 0; --i) {
+      d.sizes[i] = shape[i];
+      d.strides[i] = stride;
+      stride *= shape[i];
+    }
   }
   return d;
 }
@@ -75,7 +78,11 @@ public:
 
     mlir::PassManager toBuffers(&context);
     REQUIRE(mlir::succeeded(bpc::buildLowerBPPipeline(toBuffers)));
-    REQUIRE(mlir::succeeded(bpc::buildBufferizePipeline(toBuffers)));
+    // Kernels return their results (malloc'd, freed by release()) instead of
+    // taking out-params: the tests need not know result shapes beforehand.
+    bpc::BufferizeOptions returnResults;
+    returnResults.resultsToOutParams = false;
+    REQUIRE(mlir::succeeded(bpc::buildBufferizePipeline(toBuffers, returnResults)));
     REQUIRE(mlir::succeeded(toBuffers.run(*module)));
     // Result counts after bufferization: a Variable's result must be gone.
     module->walk([&](mlir::func::FuncOp f) {
@@ -388,4 +395,230 @@ TEST_CASE("bp lowering: LogisticRegression step updates w in place") {
   CHECK(w.data() == wData);
   for (int j = 0; j < d; ++j)
     CHECK(w[j] == doctest::Approx(expected[j]).epsilon(1e-5));
+}
+
+//===----------------------------------------------------------------------===//
+// Integer indexing and concatenation
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Python's `x[i]` position on an axis of `size` elements, clamped into
+/// range as bp.index does for an index out of range (JAX's rule).
+int64_t clampedPosition(int64_t index, int64_t size) {
+  int64_t position = index < 0 ? index + size : index;
+  return std::clamp<int64_t>(position, 0, size - 1);
+}
+
+/// A 0-d descriptor of one scalar.
+template <typename T> Desc<T, 0> scalar(T &value) { return {&value, &value, 0}; }
+
+} // namespace
+
+TEST_CASE("bp lowering: index with dynamic shapes, negative and clamped indices") {
+  Compiled c(R"mlir(
+    bp.func @column(%x: tensor<?x?xf32>, %j: tensor<i32>) -> tensor<?xf32> {
+      %r = bp.index %x[%j] axes = [1] : (tensor<?x?xf32>, tensor<i32>) -> tensor<?xf32>
+      bp.return %r : tensor<?xf32>
+    }
+    bp.func @row(%x: tensor<?x3xf32>, %i: tensor<i64>) -> tensor<3xf32> {
+      %r = bp.index %x[%i] axes = [0] : (tensor<?x3xf32>, tensor<i64>) -> tensor<3xf32>
+      bp.return %r : tensor<3xf32>
+    }
+    bp.func @outer(%x: tensor<?x?x?xi32>, %i: tensor<i32>, %k: tensor<i32>) -> tensor<?xi32> {
+      %r = bp.index %x[%i, %k] axes = [0, 2]
+          : (tensor<?x?x?xi32>, tensor<i32>, tensor<i32>) -> tensor<?xi32>
+      bp.return %r : tensor<?xi32>
+    })mlir");
+  const int64_t n = 5, m = 7;
+  std::vector<float> x(n * m);
+  for (int64_t i = 0; i < n * m; ++i)
+    x[i] = 0.5f * i - 3.0f;
+  auto dx = view<2>(x, {n, m});
+  using ColumnFn = void(Desc<float, 1> *, Desc<float, 2> *, Desc<int32_t, 0> *);
+  for (int32_t j : {0, 3, 6, -1, -7, 7, 100, -8, -100}) {
+    CAPTURE(j);
+    auto dj = scalar(j);
+    Desc<float, 1> out;
+    c.lookup<ColumnFn>("column")(&out, &dx, &dj);
+    REQUIRE(out.sizes[0] == n);
+    int64_t col = clampedPosition(j, m);
+    for (int64_t i = 0; i < n; ++i)
+      CHECK(out.aligned[out.offset + i * out.strides[0]] == x[i * m + col]);
+    release(out);
+  }
+
+  using RowFn = void(Desc<float, 1> *, Desc<float, 2> *, Desc<int64_t, 0> *);
+  std::vector<float> rows(4 * 3);
+  for (size_t i = 0; i < rows.size(); ++i)
+    rows[i] = static_cast<float>(i * i);
+  auto drows = view<2>(rows, {4, 3});
+  for (int64_t i : {int64_t(0), int64_t(3), int64_t(-2), int64_t(4), int64_t(-5)}) {
+    CAPTURE(i);
+    auto di = scalar(i);
+    Desc<float, 1> out;
+    c.lookup<RowFn>("row")(&out, &drows, &di);
+    int64_t row = clampedPosition(i, 4);
+    for (int64_t k = 0; k < 3; ++k)
+      CHECK(out.aligned[out.offset + k] == rows[row * 3 + k]);
+    release(out);
+  }
+  // No row to read at all: zeros, and no read of the (empty) buffer.
+  std::vector<float> none;
+  auto dnone = view<2>(none, {0, 3});
+  int64_t zero = 0;
+  auto dzero = scalar(zero);
+  Desc<float, 1> empty;
+  c.lookup<RowFn>("row")(&empty, &dnone, &dzero);
+  for (int64_t k = 0; k < 3; ++k)
+    CHECK(empty.aligned[empty.offset + k] == 0.0f);
+  release(empty);
+
+  // x[i, :, k] on a 3 x 4 x 5 array.
+  std::vector<int32_t> cube(3 * 4 * 5);
+  for (size_t i = 0; i < cube.size(); ++i)
+    cube[i] = static_cast<int32_t>(i);
+  auto dcube = view<3>(cube, {3, 4, 5});
+  int32_t i = -1, k = 2;
+  auto di = scalar(i);
+  auto dk = scalar(k);
+  Desc<int32_t, 1> outer;
+  c.lookup<void(Desc<int32_t, 1> *, Desc<int32_t, 3> *, Desc<int32_t, 0> *,
+                Desc<int32_t, 0> *)>("outer")(&outer, &dcube, &di, &dk);
+  REQUIRE(outer.sizes[0] == 4);
+  for (int64_t jj = 0; jj < 4; ++jj)
+    CHECK(outer.aligned[outer.offset + jj] == cube[2 * 20 + jj * 5 + 2]);
+  release(outer);
+}
+
+TEST_CASE("bp lowering: update_index writes a Variable in place, drops out-of-range writes") {
+  Compiled c(R"mlir(
+    bp.func @set_row(%e: tensor<4xf32>, %i: tensor<i32>)
+        vars(%w: tensor<?x4xf32> {bp.var = "w"}) {
+      %w2 = bp.update_index %e into %w[%i] axes = [0]
+          : (tensor<4xf32>, tensor<?x4xf32>, tensor<i32>) -> tensor<?x4xf32>
+      bp.return vars(%w2 : tensor<?x4xf32>)
+    }
+    bp.func @set_column(%s: tensor<f32>, %j: tensor<i64>)
+        vars(%w: tensor<?x4xf32> {bp.var = "w"}) {
+      %w2 = bp.update_index %s into %w[%j] axes = [1]
+          : (tensor<f32>, tensor<?x4xf32>, tensor<i64>) -> tensor<?x4xf32>
+      bp.return vars(%w2 : tensor<?x4xf32>)
+    }
+    bp.func @set_rows(%e: tensor<f32>) vars(%w: tensor<?x4xf32> {bp.var = "w"}) {
+      %w2 = bp.update_slice %e into %w[1:?:2, 1:3:1] : tensor<f32> into tensor<?x4xf32>
+      bp.return vars(%w2 : tensor<?x4xf32>)
+    })mlir");
+  // The new value of w is written into w's own buffer: no result.
+  CHECK(c.numResults["set_row"] == 0);
+  CHECK(c.numResults["set_column"] == 0);
+  CHECK(c.numResults["set_rows"] == 0);
+
+  const int64_t n = 5;
+  std::vector<float> w(n * 4), expected;
+  for (size_t i = 0; i < w.size(); ++i)
+    w[i] = static_cast<float>(i);
+  expected = w;
+  auto dw = view<2>(w, {n, 4});
+  std::vector<float> e = {-1, -2, -3, -4};
+  auto de = view<1>(e, {4});
+  using RowFn = void(Desc<float, 1> *, Desc<int32_t, 0> *, Desc<float, 2> *);
+  for (int32_t i : {1, -1, 5, -6, 0}) {
+    CAPTURE(i);
+    auto di = scalar(i);
+    c.lookup<RowFn>("set_row")(&de, &di, &dw);
+    int64_t row = i < 0 ? i + n : i;
+    if (row >= 0 && row < n)
+      for (int64_t k = 0; k < 4; ++k)
+        expected[row * 4 + k] = e[k];
+    CHECK(w == expected);
+    for (float &value : e)
+      value -= 10.0f;
+  }
+
+  using ColumnFn = void(Desc<float, 0> *, Desc<int64_t, 0> *, Desc<float, 2> *);
+  float s = 9.5f;
+  auto ds = scalar(s);
+  for (int64_t j : {int64_t(2), int64_t(-4), int64_t(4), int64_t(-5)}) {
+    CAPTURE(j);
+    auto dj = scalar(j);
+    c.lookup<ColumnFn>("set_column")(&ds, &dj, &dw);
+    int64_t col = j < 0 ? j + 4 : j;
+    if (col >= 0 && col < 4)
+      for (int64_t i = 0; i < n; ++i)
+        expected[i * 4 + col] = s;
+    s += 1.0f;
+    CHECK(w == expected);
+  }
+
+  // w[1::2, 1:3] = e: a strided partial slice, also written in place.
+  float v = -7.0f;
+  auto dv = scalar(v);
+  c.lookup<void(Desc<float, 0> *, Desc<float, 2> *)>("set_rows")(&dv, &dw);
+  for (int64_t i = 1; i < n; i += 2)
+    for (int64_t k = 1; k < 3; ++k)
+      expected[i * 4 + k] = v;
+  CHECK(w == expected);
+}
+
+TEST_CASE("bp lowering: concatenate along each axis with dynamic sizes") {
+  Compiled c(R"mlir(
+    bp.func @rows(%a: tensor<?x3xf32>, %b: tensor<2x3xf32>, %c: tensor<?x3xf32>) -> tensor<?x3xf32> {
+      %r = bp.concatenate %a, %b, %c axis = 0
+          : (tensor<?x3xf32>, tensor<2x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
+      bp.return %r : tensor<?x3xf32>
+    }
+    bp.func @columns(%a: tensor<?x2xi32>, %b: tensor<?x?xi32>) -> tensor<?x?xi32> {
+      %r = bp.concatenate %a, %b axis = 1
+          : (tensor<?x2xi32>, tensor<?x?xi32>) -> tensor<?x?xi32>
+      bp.return %r : tensor<?x?xi32>
+    })mlir");
+  // Rows: a has 3 rows, b 2, c none (an empty input contributes nothing).
+  std::vector<float> a(3 * 3), b(2 * 3), none;
+  for (size_t i = 0; i < a.size(); ++i)
+    a[i] = 1.0f + i;
+  for (size_t i = 0; i < b.size(); ++i)
+    b[i] = -1.0f - i;
+  auto da = view<2>(a, {3, 3});
+  auto db = view<2>(b, {2, 3});
+  auto dnone = view<2>(none, {0, 3});
+  using RowsFn = void(Desc<float, 2> *, Desc<float, 2> *, Desc<float, 2> *,
+                      Desc<float, 2> *);
+  Desc<float, 2> rows;
+  c.lookup<RowsFn>("rows")(&rows, &da, &db, &dnone);
+  REQUIRE(rows.sizes[0] == 5);
+  REQUIRE(rows.sizes[1] == 3);
+  std::vector<float> expected(a);
+  expected.insert(expected.end(), b.begin(), b.end());
+  for (int64_t i = 0; i < 15; ++i)
+    CHECK(rows.aligned[rows.offset + i] == expected[i]);
+  release(rows);
+  // The same input twice: a, b, a.
+  Desc<float, 2> aba;
+  c.lookup<RowsFn>("rows")(&aba, &da, &db, &da);
+  REQUIRE(aba.sizes[0] == 8);
+  expected.insert(expected.end(), a.begin(), a.end());
+  for (int64_t i = 0; i < 24; ++i)
+    CHECK(aba.aligned[aba.offset + i] == expected[i]);
+  release(aba);
+
+  // Columns: [n x 2] ++ [n x 3] with n = 4.
+  const int64_t n = 4;
+  std::vector<int32_t> p(n * 2), q(n * 3);
+  for (size_t i = 0; i < p.size(); ++i)
+    p[i] = static_cast<int32_t>(100 + i);
+  for (size_t i = 0; i < q.size(); ++i)
+    q[i] = static_cast<int32_t>(-static_cast<int32_t>(i));
+  auto dp = view<2>(p, {n, 2});
+  auto dq = view<2>(q, {n, 3});
+  Desc<int32_t, 2> cols;
+  c.lookup<void(Desc<int32_t, 2> *, Desc<int32_t, 2> *, Desc<int32_t, 2> *)>(
+      "columns")(&cols, &dp, &dq);
+  REQUIRE(cols.sizes[0] == n);
+  REQUIRE(cols.sizes[1] == 5);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < 5; ++j)
+      CHECK(cols.aligned[cols.offset + i * 5 + j] ==
+            (j < 2 ? p[i * 2 + j] : q[i * 3 + (j - 2)]));
+  release(cols);
 }

@@ -94,6 +94,12 @@ TEST_CASE("library emitter: glue holds exact initial data and the kernel shims")
   CHECK(glue.find("void _mlir_ciface_lr_step(bpc_memref2 *, bpc_memref1 *, bpc_memref1 *);")
         != std::string::npos);
   CHECK(glue.find("void _mlir_ciface_selu(bpc_memref1 *, bpc_memref1 *);") != std::string::npos);
+  // Destination passing: the kernel writes the result into the runtime's
+  // buffer (or a temporary when it overlaps an argument), after the inputs.
+  CHECK(glue.find("  void *out0 = bpc_out_buffer(results[0], (symbols[0]) * 4, spans, 1);\n"
+                  "  bpc_memref1 r0 = {out0, out0, 0, {symbols[0]}, {INT64_C(1)}};\n"
+                  "  _mlir_ciface_selu(&a0, &r0);\n"
+                  "  bpc_out_done(results[0], out0, (symbols[0]) * 4);\n") != std::string::npos);
   CHECK(glue.find("bpc_memref2 a0 = {args[0], args[0], 0, {symbols[0], INT64_C(10)}, "
                   "{INT64_C(10), INT64_C(1)}};") != std::string::npos);
   CHECK(glue.find("{\"X\", BPC_F32, 2, {-1, 10}, {0, -1}}") != std::string::npos);

@@ -50,11 +50,16 @@ def BPCLowerBPToLinalg : Pass<"bpc-lower-bp-to-linalg", "mlir::ModuleOp"> {
       - `bp.dim` => `tensor.dim`; `bp.broadcast_to` => broadcasting
         `linalg.generic`; `bp.transpose` => `linalg.transpose`;
         `bp.reshape` => `tensor.reshape`.
-      - `bp.slice` => `tensor.extract_slice`; `bp.update_slice` =>
-        `tensor.insert_slice` (a full slice of the same type => the update).
-      - `bp.index` => rank-reducing `tensor.extract_slice`; `bp.update_index` =>
-        rank-reducing `tensor.insert_slice`; `bp.concatenate` =>
-        `tensor.insert_slice` chain into `tensor.empty`.
+      - `bp.slice` => `tensor.extract_slice`.
+      - `bp.update_slice e into v[s]`, `bp.update_index e into v[i]` =>
+        `tensor.insert_slice (linalg.generic ins(e) outs(tensor.extract_slice
+        v[s])) into v[s]`, so that bufferization writes through a subview of
+        v's buffer (a full slice of the same type => `e`). An index keeps its
+        dimension with size 1, or 0 when out of range (the write is dropped).
+      - `bp.index x[i]` => `linalg.generic` over the result yielding
+        `tensor.extract x[clamp(i), ...]` (zero when the axis is empty).
+      - `bp.concatenate` => one `linalg.copy` into an `extract_slice` /
+        `insert_slice` pair per input, in a `tensor.empty` of the result.
       - `bp.zeros|ones|full` => `linalg.fill`; `bp.arange|linspace|eye` =>
         `linalg.generic` over `linalg.index`.
   }];

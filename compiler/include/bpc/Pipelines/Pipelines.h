@@ -19,14 +19,33 @@ namespace bpc {
 /// canonicalize and cse on the tensor-level linalg IR.
 mlir::LogicalResult buildLowerBPPipeline(mlir::OpPassManager &pm);
 
-/// `bpc-bufferize`: tensors to buffers with one-shot bufferization across
-/// function boundaries. A function result that is equivalent to an argument
-/// buffer (a dyn Variable updated in place) is dropped, so the new value is
-/// written into the Variable's own buffer and no copy is made.
+/// Variants of `bpc-bufferize`.
+struct BufferizeOptions {
+  /// Destination passing (`bpc-results-to-out-params`): exported kernels
+  /// take their results as trailing out-param buffers and return nothing,
+  /// the convention of the C glue and the eager executor (ModelManifest.h).
+  /// Off, kernels return each result in a buffer they allocate with malloc
+  /// and the caller frees: convenient for unit tests that call a kernel
+  /// without knowing its result shapes beforehand.
+  bool resultsToOutParams = true;
+};
+
+/// `bpc-bufferize`: fuses elementwise chains, gives exported kernels
+/// out-params for their results, bufferizes with one-shot bufferization
+/// across function boundaries, and frees temporaries. A function result that
+/// is equivalent to an argument buffer (a dyn Variable updated in place, an
+/// out-param) is dropped, so the value is written into that buffer and no
+/// copy is made.
+mlir::LogicalResult buildBufferizePipeline(mlir::OpPassManager &pm,
+                                           const BufferizeOptions &options);
+/// `bpc-bufferize` with the default options (as `bpc build` runs it).
 mlir::LogicalResult buildBufferizePipeline(mlir::OpPassManager &pm);
 
 /// `bpc-lower-to-llvm`: buffers and loops to the LLVM dialect for the host
-/// CPU (the pipeline TOOLCHAIN.md §3 verified on LLVM 19).
+/// CPU (the pipeline TOOLCHAIN.md §3 verified on LLVM 19), after ordering
+/// each linalg op's loops for contiguous inner loops
+/// (`bpc-interchange-loops`) and expanding f32 `exp` into vectorisable
+/// arithmetic (`bpc-expand-math`).
 mlir::LogicalResult buildCPUToLLVMPipeline(mlir::OpPassManager &pm);
 
 /// Registers the dialects and external interface models the pipelines need

@@ -17,6 +17,9 @@ enum class HostOutput { LLVMIR, Assembly, Object };
 /// Translates a module in the LLVM dialect to LLVM IR, optimises it at -O3
 /// for the host CPU (position-independent, no fast-math: eager and jitted
 /// code must agree bit for bit, DESIGN.md §3) and writes the requested form.
+/// Every function carries the host's "target-cpu" and "target-features"
+/// (plus "+prefer-no-gather,+prefer-no-scatter" on x86), so the vectorizer
+/// uses the host's vector ISA.
 llvm::Error emitHostCode(mlir::ModuleOp module, HostOutput kind, llvm::raw_pwrite_stream &os);
 
 } // namespace bpc

@@ -11,22 +11,26 @@
 //
 //   1. the ordinary arguments, in order, as tensors (memrefs after
 //      bufferization), then
-//   2. the dyn Variables it uses, in the order of `varIndices`, updated in
-//      place: the new value of a Variable is returned as a tensor equivalent
-//      to its argument, and `drop-equivalent-buffer-results` removes that
-//      result, so no result is left for it after bufferization;
+//   2. the dyn Variables it uses (marked `bp.var`), in the order of
+//      `varIndices`, updated in place: the new value of a Variable is
+//      returned as a tensor equivalent to its argument, and
+//      `drop-equivalent-buffer-results` removes that result;
 //
-// and returns every remaining result as a memref the kernel allocated. After
-// the CPU pipeline MLIR 19 exports
+// and returns the ordinary results first, then the Variables. The
+// `bpc-bufferize` pipeline turns every ordinary result into a trailing
+// out-param (`bpc-results-to-out-params`, destination passing) computed in
+// place, so after it the function returns nothing. After the CPU pipeline
+// MLIR 19 exports
 //
-//   void _mlir_ciface_K([R *res,] A0 *arg0, ..., V0 *var0, ...);
+//   void _mlir_ciface_K(A0 *arg0, ..., V0 *var0, ..., R0 *res0, ...);
 //
 // where every parameter is a pointer to a memref descriptor
 // `{T *alloc, *aligned; int64_t offset[, sizes[N], strides[N]]}` (rank 0 has
-// no arrays). No result: no `res`. One result: `res` points to its
-// descriptor. Several results: `res` points to a struct holding their
-// descriptors in order (the LLVM struct the function returns, stored by the
-// wrapper). No result is written into an `%out` argument.
+// no arrays) over a dense row-major buffer. The kernel writes each result
+// into `res` buffers of the result's shape; it never allocates a result and
+// frees every temporary it allocates. It assumes that no buffer it writes
+// overlaps one it reads (the C glue passes a temporary where the caller's
+// buffers overlap).
 //
 //===----------------------------------------------------------------------===//
 

@@ -165,25 +165,12 @@ struct UpdateSliceLowering : OpConversionPattern<bp::UpdateSliceOp> {
       rewriter.replaceOp(op, update);
       return success();
     }
-    SmallVector<int64_t> sliceShape;
-    SmallVector<Value> dynSizes;
-    for (OpFoldResult size : sizes) {
-      std::optional<int64_t> constant = getConstantIntValue(size);
-      sliceShape.push_back(constant ? *constant : ShapedType::kDynamic);
-      if (!constant)
-        dynSizes.push_back(cast<Value>(size));
-    }
-    auto sliceType =
-        RankedTensorType::get(sliceShape, destType.getElementType());
-    if (update.getType() != sliceType) {
-      // The update broadcasts to the slice's shape first.
-      Value init = createEmpty(rewriter, loc, sliceType, dynSizes);
-      update = buildBroadcastGeneric(
-          rewriter, loc, update, init,
-          [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-    }
-    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(op, update, dest,
-                                                       offsets, sizes, strides);
+    AffineMap updateMap = getBroadcastMap(
+        rewriter.getContext(),
+        cast<RankedTensorType>(update.getType()).getShape(),
+        getStaticShape(sizes));
+    rewriter.replaceOp(op, insertIntoSubset(rewriter, loc, update, updateMap,
+                                            dest, offsets, sizes, strides));
     return success();
   }
 };
@@ -220,25 +207,11 @@ struct FullLowering : OpConversionPattern<bp::FullOp> {
   }
 };
 
-/// A static-shaped generic whose element is computed from its indices
-/// (`linalg.index`), for arange, linspace and eye.
-Value buildFromIndices(
-    OpBuilder &b, Location loc, RankedTensorType type,
-    llvm::function_ref<Value(OpBuilder &, Location, ArrayRef<Value>)> body) {
-  Value init = createEmpty(b, loc, type, {});
-  SmallVector<utils::IteratorType> iterators(type.getRank(),
-                                             utils::IteratorType::parallel);
-  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(type.getRank())};
-  return b
-      .create<linalg::GenericOp>(
-          loc, TypeRange{type}, ValueRange{}, ValueRange{init}, maps, iterators,
-          [&](OpBuilder &nb, Location nloc, ValueRange) {
-            SmallVector<Value> indices;
-            for (int64_t d = 0; d < type.getRank(); ++d)
-              indices.push_back(nb.create<linalg::IndexOp>(nloc, d));
-            nb.create<linalg::YieldOp>(nloc, body(nb, nloc, indices));
-          })
-      .getResult(0);
+/// A static-shaped tensor whose element is computed from its indices, for
+/// arange, linspace and eye.
+Value buildFromIndices(OpBuilder &b, Location loc, RankedTensorType type,
+                       IndexedBodyFn body) {
+  return buildIndexedGeneric(b, loc, createEmpty(b, loc, type, {}), body);
 }
 
 /// An index as f64, for arange/linspace's arithmetic.
@@ -330,6 +303,7 @@ void populateShapePatterns(RewritePatternSet &patterns) {
                ConstantFillLowering<bp::OnesOp, 1>, FullLowering,
                ArangeLowering, LinspaceLowering, EyeLowering>(
       patterns.getContext());
+  populateIndexPatterns(patterns);
 }
 
 } // namespace bpc::lowering

@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 
@@ -70,15 +71,11 @@ Value createScalarConstant(OpBuilder &b, Location loc, Type type,
       loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
 }
 
-Value buildBroadcastGeneric(OpBuilder &b, Location loc, ValueRange inputs,
-                            Value init, BodyFn body) {
+Value buildParallelGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                           ArrayRef<AffineMap> inputMaps, Value init,
+                           BodyFn body) {
   auto initType = cast<RankedTensorType>(init.getType());
-  MLIRContext *ctx = b.getContext();
-  SmallVector<AffineMap> maps;
-  for (Value input : inputs)
-    maps.push_back(getBroadcastMap(
-        ctx, cast<RankedTensorType>(input.getType()).getShape(),
-        initType.getShape()));
+  SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(b.getMultiDimIdentityMap(initType.getRank()));
   SmallVector<utils::IteratorType> iterators(initType.getRank(),
                                              utils::IteratorType::parallel);
@@ -88,6 +85,60 @@ Value buildBroadcastGeneric(OpBuilder &b, Location loc, ValueRange inputs,
         nb.create<linalg::YieldOp>(nloc, body(nb, nloc, args));
       });
   return generic.getResult(0);
+}
+
+Value buildBroadcastGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                            Value init, BodyFn body) {
+  auto initType = cast<RankedTensorType>(init.getType());
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs)
+    maps.push_back(getBroadcastMap(
+        b.getContext(), cast<RankedTensorType>(input.getType()).getShape(),
+        initType.getShape()));
+  return buildParallelGeneric(b, loc, inputs, maps, init, body);
+}
+
+Value buildIndexedGeneric(OpBuilder &b, Location loc, Value init,
+                          IndexedBodyFn body) {
+  int64_t rank = cast<RankedTensorType>(init.getType()).getRank();
+  return buildParallelGeneric(
+      b, loc, ValueRange{}, {}, init,
+      [&](OpBuilder &nb, Location nloc, ValueRange) {
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < rank; ++d)
+          indices.push_back(nb.create<linalg::IndexOp>(nloc, d));
+        return body(nb, nloc, indices);
+      });
+}
+
+Value insertIntoSubset(OpBuilder &b, Location loc, Value update,
+                       AffineMap updateMap, Value dest,
+                       ArrayRef<OpFoldResult> offsets,
+                       ArrayRef<OpFoldResult> sizes,
+                       ArrayRef<OpFoldResult> strides) {
+  auto destType = cast<RankedTensorType>(dest.getType());
+  auto subsetType =
+      RankedTensorType::get(getStaticShape(sizes), destType.getElementType());
+  Value subset = b.create<tensor::ExtractSliceOp>(loc, subsetType, dest,
+                                                  offsets, sizes, strides);
+  // Neither form reads the subset's old elements, so bufferization does not
+  // either. An identity copy is a linalg.copy: canonicalization erases an
+  // identity linalg.generic (EraseIdentityGenericOp), which would leave
+  // exactly the memref.copy this function exists to avoid.
+  Value written =
+      updateMap.isIdentity()
+          ? b.create<linalg::CopyOp>(loc, update, subset).getResult(0)
+          : buildParallelGeneric(
+                b, loc, update, updateMap, subset,
+                [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  return b.create<tensor::InsertSliceOp>(loc, written, dest, offsets, sizes,
+                                         strides);
+}
+
+SmallVector<int64_t> getStaticShape(ArrayRef<OpFoldResult> sizes) {
+  return llvm::map_to_vector(sizes, [](OpFoldResult size) {
+    return getConstantIntValue(size).value_or(ShapedType::kDynamic);
+  });
 }
 
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,

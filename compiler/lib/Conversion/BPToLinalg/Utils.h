@@ -48,11 +48,49 @@ mlir::Value createFilled(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
                                  mlir::Type type, double value);
 
+/// One parallel `linalg.generic` over `init`'s shape that reads `inputs`
+/// through `inputMaps` (the init's map is the identity) and yields `body`.
+mlir::Value buildParallelGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::ValueRange inputs,
+                                 llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                                 mlir::Value init, BodyFn body);
+
 /// One parallel `linalg.generic` that broadcasts `inputs` to `init`'s shape
 /// and yields `body`.
 mlir::Value buildBroadcastGeneric(mlir::OpBuilder &b, mlir::Location loc,
                                   mlir::ValueRange inputs, mlir::Value init,
                                   BodyFn body);
+
+/// Computes one element from its indices (`linalg.index` of every loop).
+using IndexedBodyFn = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, llvm::ArrayRef<mlir::Value>)>;
+
+/// A parallel `linalg.generic` without inputs over `init`'s shape whose
+/// element is `body` of its indices (arange, eye, gathers).
+mlir::Value buildIndexedGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value init, IndexedBodyFn body);
+
+/// `dest` with the subset `offsets/sizes/strides` (of `dest`'s rank, no rank
+/// reduction) overwritten by `update` read through `updateMap` (a map from
+/// the subset's dimensions to `update`'s).
+///
+/// Emitted as a matching `tensor.extract_slice` / `linalg.generic` into it /
+/// `tensor.insert_slice` triple: bufferization then writes the update through
+/// a subview of `dest`'s own buffer (in place for a Variable) and the
+/// insert's copy folds away. Inserting a separately computed tensor would
+/// leave a `memref.copy` into a strided subview, which lowers to a call of
+/// `memrefCopy` from libmlir_c_runner_utils; neither the JIT nor a built
+/// library links it.
+mlir::Value insertIntoSubset(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Value update, mlir::AffineMap updateMap,
+                             mlir::Value dest,
+                             llvm::ArrayRef<mlir::OpFoldResult> offsets,
+                             llvm::ArrayRef<mlir::OpFoldResult> sizes,
+                             llvm::ArrayRef<mlir::OpFoldResult> strides);
+
+/// The static shape that `sizes` give, with `?` for each non-constant size.
+llvm::SmallVector<int64_t>
+getStaticShape(llvm::ArrayRef<mlir::OpFoldResult> sizes);
 
 /// `buildBroadcastGeneric` into a fresh `tensor.empty` of `resultType`.
 mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
@@ -76,7 +114,10 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
 void populateFuncPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
 void populateStructuredPatterns(mlir::RewritePatternSet &patterns);
+/// Also adds populateIndexPatterns's: indexing and concatenation are shape
+/// ops too, kept in their own file.
 void populateShapePatterns(mlir::RewritePatternSet &patterns);
+void populateIndexPatterns(mlir::RewritePatternSet &patterns);
 void populateRandomPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace bpc::lowering

@@ -287,43 +287,49 @@ void emitArgDescs(std::string &out, llvm::StringRef name, llvm::ArrayRef<TensorS
 }
 
 /// The kernel shim of function `index`: memref descriptors over the
-/// runtime's buffers, the call, then the results moved into the runtime's
-/// buffers.
+/// runtime's buffers (arguments, dyn Variables, then the results, which the
+/// kernel writes in place), and the call.
 void emitKernelShim(std::string &out, const ModelManifest &manifest, size_t index) {
   const FunctionSpec &func = manifest.functions[index];
   std::vector<std::string> symbols = symbolsOf(func);
   size_t numResults = func.results.size();
 
-  // The C interface stores several results as one struct of descriptors.
-  std::string resultType;
-  if (numResults == 1) {
-    resultType = memrefType(func.results[0].dims.size());
-  } else if (numResults > 1) {
-    resultType = fmt::format("bpc_results{}", index);
-    out += "typedef struct {";
-    for (size_t r = 0; r < numResults; ++r)
-      out += fmt::format(" {} r{};", memrefType(func.results[r].dims.size()), r);
-    out += fmt::format(" }} {};\n", resultType);
-  }
-
-  std::vector<std::string> params, callArgs;
-  if (numResults) {
-    params.push_back(resultType + " *");
-    callArgs.push_back("&res");
-  }
+  std::vector<std::string> params, callArgs, spans;
   std::string body;
+  auto bytes = [&](llvm::ArrayRef<Dim> dims, DType dtype) {
+    return fmt::format("({}) * {}", productExpr(dims, symbols), dtypeSize(dtype));
+  };
   for (size_t a = 0; a < func.args.size(); ++a) {
-    params.push_back(memrefType(func.args[a].dims.size()) + " *");
+    const TensorSpec &arg = func.args[a];
+    params.push_back(memrefType(arg.dims.size()) + " *");
     callArgs.push_back(fmt::format("&a{}", a));
-    body += fmt::format("  {} a{} = {};\n", memrefType(func.args[a].dims.size()), a,
-                        descriptorInit(fmt::format("args[{}]", a), func.args[a].dims, symbols));
+    body += fmt::format("  {} a{} = {};\n", memrefType(arg.dims.size()), a,
+                        descriptorInit(fmt::format("args[{}]", a), arg.dims, symbols));
+    spans.push_back(fmt::format("{{args[{}], {}}}", a, bytes(arg.dims, arg.dtype)));
   }
   for (size_t v = 0; v < func.varIndices.size(); ++v) {
     const VariableSpec &var = manifest.variables[func.varIndices[v]];
+    std::vector<Dim> dims = fixedDims(var.shape);
     params.push_back(memrefType(var.shape.size()) + " *");
     callArgs.push_back(fmt::format("&v{}", v));
     body += fmt::format("  {} v{} = {};\n", memrefType(var.shape.size()), v,
-                        descriptorInit(fmt::format("vars[{}]", v), fixedDims(var.shape), symbols));
+                        descriptorInit(fmt::format("vars[{}]", v), dims, symbols));
+    spans.push_back(fmt::format("{{vars[{}], {}}}", v, bytes(dims, var.dtype)));
+  }
+  std::string copyBack;
+  for (size_t r = 0; r < numResults; ++r) {
+    const TensorSpec &result = func.results[r];
+    params.push_back(memrefType(result.dims.size()) + " *");
+    callArgs.push_back(fmt::format("&r{}", r));
+    // Earlier results are spans too: one buffer passed for two results must
+    // not be written by both while the kernel runs.
+    body += fmt::format("  void *out{0} = bpc_out_buffer(results[{0}], {1}, spans, {2});\n", r,
+                        bytes(result.dims, result.dtype), spans.size());
+    body += fmt::format("  {} r{} = {};\n", memrefType(result.dims.size()), r,
+                        descriptorInit(fmt::format("out{}", r), result.dims, symbols));
+    spans.push_back(fmt::format("{{results[{}], {}}}", r, bytes(result.dims, result.dtype)));
+    copyBack += fmt::format("  bpc_out_done(results[{0}], out{0}, {1});\n", r,
+                            bytes(result.dims, result.dtype));
   }
   out += fmt::format("void _mlir_ciface_{}({});\n", func.kernel,
                      params.empty() ? std::string("void") : llvm::join(params, ", "));
@@ -331,22 +337,12 @@ void emitKernelShim(std::string &out, const ModelManifest &manifest, size_t inde
   out += fmt::format("static void bpc_kernel{}(void *const *args, const int64_t *symbols,\n"
                      "                        void *const *vars, void *const *results) {{\n",
                      index);
-  out += "  (void)args;\n  (void)symbols;\n  (void)vars;\n  (void)results;\n" + body;
-  if (numResults) {
-    out += fmt::format("  {} res;\n  const void *freed[{}];\n  int numFreed = 0;\n", resultType,
-                       numResults);
-    out += fmt::format("  bpc_inputs inputs = {{args, {}, vars, {}}};\n", func.args.size(),
-                       func.varIndices.size());
-  }
+  out += "  (void)args;\n  (void)symbols;\n  (void)vars;\n  (void)results;\n";
+  if (numResults)
+    emitArray(out, fmt::format("  const bpc_span spans[{}]", spans.size()), spans, 1);
+  out += body;
   out += fmt::format("  _mlir_ciface_{}({});\n", func.kernel, llvm::join(callArgs, ", "));
-  for (size_t r = 0; r < numResults; ++r) {
-    const TensorSpec &result = func.results[r];
-    std::string field = numResults == 1 ? "res" : fmt::format("res.r{}", r);
-    out += fmt::format("  bpc_take_result(results[{0}], {1}.alloc, {1}.aligned, {1}.offset,\n"
-                       "                  ({2}) * {3}, {3}, &inputs, freed, &numFreed);\n",
-                       r, field, productExpr(result.dims, symbols), dtypeSize(result.dtype));
-  }
-  out += "}\n\n";
+  out += copyBack + "}\n\n";
 }
 
 /// Type definitions and the helper shared by all kernel shims.
@@ -374,48 +370,39 @@ void emitShimSupport(std::string &out, const ModelManifest &manifest) {
                          rank);
   }
   out += R"(
-/* The buffers a kernel was given, to recognise a result passed through. */
+/* A buffer the kernel reads or writes, and its size in bytes. */
 typedef struct {
-  void *const *args;
-  int numArgs;
-  void *const *vars;
-  int numVars;
-} bpc_inputs;
+  const void *data;
+  int64_t bytes;
+} bpc_span;
 
-static int bpc_is_input(const void *p, const bpc_inputs *in) {
+/* Kernels write each result straight into its buffer (destination passing).
+   Compiled code assumes that no buffer it writes overlaps one it reads, but
+   the caller may pass an argument's buffer as a result, or one buffer for two
+   results: then the kernel writes into a temporary that bpc_out_done copies
+   over. The kernel must not fail, so an allocation failure here aborts. */
+static void *bpc_out_buffer(void *dst, int64_t bytes, const bpc_span *spans, int numSpans) {
   int i;
-  for (i = 0; i < in->numArgs; ++i)
-    if (in->args[i] == p)
-      return 1;
-  for (i = 0; i < in->numVars; ++i)
-    if (in->vars[i] == p)
-      return 1;
-  return 0;
+  void *tmp;
+  if (bytes <= 0)
+    return dst;
+  for (i = 0; i < numSpans; ++i)
+    if (spans[i].bytes > 0 && (const char *)dst < (const char *)spans[i].data + spans[i].bytes &&
+        (const char *)spans[i].data < (const char *)dst + bytes)
+      break;
+  if (i == numSpans)
+    return dst;
+  tmp = malloc((size_t)bytes);
+  if (!tmp)
+    abort();
+  return tmp;
 }
 
-/* Kernels return each result in a buffer they allocated with malloc (the
-   lowering of memref.alloc), while the runtime has already allocated the
-   result's buffer (the caller's, or the context's) before the call, so the
-   kernel could not fail. The shim copies the result there and frees the
-   kernel's buffer; passing the runtime's buffers as `%out` arguments would
-   save the copy (a later optimisation). memmove: the caller may pass an
-   argument's buffer as a result. A returned buffer is not the kernel's to
-   free when it is a constant (finalize-memref-to-llvm gives memref globals
-   the allocated pointer 0xdeadbeef), an argument or Variable passed through,
-   or one already freed for an earlier result. */
-static void bpc_take_result(void *dst, void *alloc, void *aligned, int64_t offset,
-                            int64_t bytes, int64_t elementSize, const bpc_inputs *in,
-                            const void **freed, int *numFreed) {
-  int i;
-  if (bytes > 0)
-    memmove(dst, (char *)aligned + offset * elementSize, (size_t)bytes);
-  if (alloc == (void *)(uintptr_t)0xdeadbeef || bpc_is_input(alloc, in))
+static void bpc_out_done(void *dst, void *written, int64_t bytes) {
+  if (written == dst)
     return;
-  for (i = 0; i < *numFreed; ++i)
-    if (freed[i] == alloc)
-      return;
-  freed[(*numFreed)++] = alloc;
-  free(alloc);
+  memcpy(dst, written, (size_t)bytes);
+  free(written);
 }
 
 )";
@@ -678,10 +665,10 @@ llvm::Error bpc::buildSharedLibrary(mlir::ModuleOp loweredToLLVM, const ModelMan
       return makeError(fmt::format("function '{}': the module has no '_mlir_ciface_{}' (is the "
                                    "kernel lowered to LLVM and marked llvm.emit_c_interface?)",
                                    func.name, func.kernel));
-    // One pointer per argument and Variable, plus one for the results if
-    // any. A mismatch usually means a Variable update was not bufferized in
-    // place, so its result was not dropped.
-    size_t expected = func.args.size() + func.varIndices.size() + (func.results.empty() ? 0 : 1);
+    // One pointer per argument, Variable and result (an out-param). A
+    // mismatch usually means a Variable update or a result was not
+    // bufferized in place, so its function result was not dropped.
+    size_t expected = func.args.size() + func.varIndices.size() + func.results.size();
     if (kernel.getNumArguments() != expected)
       return makeError(fmt::format("function '{}': '_mlir_ciface_{}' takes {} pointers, expected {} "
                                    "({} arguments, {} Variables, {} results)",

@@ -4,6 +4,7 @@
 #define BPC_DIALECT_BP_IR_BPOPS_H
 
 #include "bpc/Dialect/BP/IR/BPDialect.h"
+#include "bpc/Dialect/BP/IR/BPInterfaces.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"

@@ -9,6 +9,7 @@
 #define BPC_DIALECT_BP_IR_BPOPS_TD
 
 include "bpc/Dialect/BP/IR/BPDialect.td"
+include "bpc/Dialect/BP/IR/BPInterfaces.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/IR/SymbolInterfaces.td"
@@ -212,7 +213,7 @@ def BP_ConstantOp : BP_Op<"constant", [ConstantLike, Pure]> {
 // Both operands have the same element type: the tracer applies JAX's
 // promotion rules and inserts bp.cast before the op.
 class BP_BinaryOp<string mnemonic, Type tensorType, list<Trait> traits = []>
-    : BP_Op<mnemonic, !listconcat(traits, [Pure])> {
+    : BP_Op<mnemonic, !listconcat(traits, [Pure, BP_BroadcastDimSources])> {
   let arguments = (ins tensorType:$lhs, tensorType:$rhs);
   let results = (outs tensorType:$result);
   let assemblyFormat = [{
@@ -378,7 +379,7 @@ def BP_CmpPredicate : I64EnumAttr<"CmpPredicate",
   let cppNamespace = "::bpc::bp";
 }
 
-def BP_CmpOp : BP_Op<"cmp", [Pure]> {
+def BP_CmpOp : BP_Op<"cmp", [Pure, BP_BroadcastDimSources]> {
   let summary = "Elementwise comparison, yielding bools";
   let description = [{
     Operands broadcast and share an element type, as for the binary ops.
@@ -403,7 +404,7 @@ def BP_CmpOp : BP_Op<"cmp", [Pure]> {
 // bp.where
 //===----------------------------------------------------------------------===//
 
-def BP_WhereOp : BP_Op<"where", [Pure]> {
+def BP_WhereOp : BP_Op<"where", [Pure, BP_BroadcastDimSources]> {
   let summary = "Elementwise select (`bm.where`)";
   let description = [{
     All three operands broadcast together; the two values share an element
@@ -429,7 +430,8 @@ def BP_WhereOp : BP_Op<"where", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 class BP_UnaryOp<string mnemonic, Type tensorType, list<Trait> traits = []>
-    : BP_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType])> {
+    : BP_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
+                                           BP_BroadcastDimSources])> {
   let arguments = (ins tensorType:$operand);
   let results = (outs tensorType:$result);
   let assemblyFormat = "$operand attr-dict `:` type($result)";
@@ -538,7 +540,7 @@ def BP_NotOp : BP_UnaryOp<"not", BP_IntOrBoolTensor> {
 // bp.cast
 //===----------------------------------------------------------------------===//
 
-def BP_CastOp : BP_Op<"cast", [Pure]> {
+def BP_CastOp : BP_Op<"cast", [Pure, BP_BroadcastDimSources]> {
   let summary = "Elementwise conversion of the element type";
   let description = [{
     NumPy `astype` semantics: float to int truncates toward zero, int to bool
@@ -560,7 +562,7 @@ def BP_CastOp : BP_Op<"cast", [Pure]> {
 // bp.matmul
 //===----------------------------------------------------------------------===//
 
-def BP_MatmulOp : BP_Op<"matmul", [Pure]> {
+def BP_MatmulOp : BP_Op<"matmul", [Pure, BP_DimSources]> {
   let summary = "NumPy matmul (`@`)";
   let description = [{
     vector·vector gives a 0-d tensor, matrix·vector drops the last
@@ -589,7 +591,7 @@ def BP_MatmulOp : BP_Op<"matmul", [Pure]> {
 // `axes` lists the reduced dimensions, ascending and without repeats; the
 // tracer normalises Python's negative axes and `axis=None` (all axes).
 class BP_ReduceOp<string mnemonic, Type tensorType>
-    : BP_Op<mnemonic, [Pure]> {
+    : BP_Op<mnemonic, [Pure, BP_DimSources]> {
   let arguments = (ins tensorType:$input, DenseI64ArrayAttr:$axes,
                        UnitAttr:$keepdims);
   let results = (outs tensorType:$result);
@@ -651,7 +653,8 @@ def BP_ReduceMinOp : BP_ReduceOp<"reduce_min", BP_NumTensor> {
   }];
 }
 
-class BP_ArgReduceOp<string mnemonic> : BP_Op<mnemonic, [Pure]> {
+class BP_ArgReduceOp<string mnemonic>
+    : BP_Op<mnemonic, [Pure, BP_DimSources]> {
   let arguments = (ins BP_NumTensor:$input, BP_I64Attr:$axis,
                        UnitAttr:$keepdims);
   let results = (outs BP_IntTensor:$result);
@@ -708,7 +711,7 @@ def BP_DimOp : BP_Op<"dim", [Pure]> {
   let hasVerifier = 1;
 }
 
-def BP_BroadcastToOp : BP_Op<"broadcast_to", [Pure]> {
+def BP_BroadcastToOp : BP_Op<"broadcast_to", [Pure, BP_DimSources]> {
   let summary = "NumPy broadcast_to";
   let description = [{
     Dimensions are aligned from the right; each input dimension is 1 or the
@@ -729,7 +732,7 @@ def BP_BroadcastToOp : BP_Op<"broadcast_to", [Pure]> {
   let hasVerifier = 1;
 }
 
-def BP_ReshapeOp : BP_Op<"reshape", [Pure]> {
+def BP_ReshapeOp : BP_Op<"reshape", [Pure, BP_DimSources]> {
   let summary = "Row-major reshape";
   let description = [{
     The result may have one `?` dimension, inferred from the element count
@@ -747,7 +750,7 @@ def BP_ReshapeOp : BP_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
 }
 
-def BP_TransposeOp : BP_Op<"transpose", [Pure]> {
+def BP_TransposeOp : BP_Op<"transpose", [Pure, BP_DimSources]> {
   let summary = "Permutes dimensions";
   let description = [{
     Result dimension `i` is input dimension `permutation[i]`.
@@ -771,7 +774,7 @@ def BP_TransposeOp : BP_Op<"transpose", [Pure]> {
 // a numeric stop is checked against the run-time size (Python would clamp,
 // but the result type already promised the static length).
 class BP_SliceBase<string mnemonic, list<Trait> traits = []>
-    : BP_Op<mnemonic, !listconcat(traits, [Pure])> {
+    : BP_Op<mnemonic, !listconcat(traits, [Pure, BP_DimSources])> {
   let hasVerifier = 1;
 }
 
@@ -816,13 +819,18 @@ def BP_UpdateSliceOp : BP_SliceBase<"update_slice",
   }];
 }
 
-def BP_IndexOp : BP_Op<"index", [Pure]> {
+def BP_IndexOp : BP_Op<"index", [Pure, BP_DimSources]> {
   let summary = "Integer indexing `x[i]`, `x[:, j]`";
   let description = [{
     Selects one position along each axis in `axes` (ascending) and drops
     those dimensions. Indices are 0-d tensors so that they may be dynamic; a
-    negative index counts from the end, as in Python, and an index out of
-    range is a run-time error.
+    negative index counts from the end, as in Python.
+
+    An index out of range is an error in NumPy, and the tracer reports it
+    when the dimension is static. On a `?` dimension it is only known at run
+    time, where compiled code has no error channel yet: the position is
+    clamped into range, as JAX's gathers do, and an empty dimension reads
+    zeros.
 
     ```mlir
     %col = bp.index %x[%j] axes = [1]
@@ -840,12 +848,14 @@ def BP_IndexOp : BP_Op<"index", [Pure]> {
 }
 
 def BP_UpdateIndexOp : BP_Op<"update_index",
-    [Pure, AllTypesMatch<["dest", "result"]>]> {
+    [Pure, AllTypesMatch<["dest", "result"]>, BP_DimSources]> {
   let summary = "Functional `v[i] = e`, `v[:, j] = e`";
   let description = [{
     The result is `dest` with the positions that `bp.index` with the same
     indices and axes would select replaced by `update`, which broadcasts to
-    their shape and has `dest`'s element type.
+    their shape and has `dest`'s element type. An index out of range (only
+    possible on a `?` dimension, see `bp.index`) writes nothing, as JAX's
+    scatters do: the result is `dest`.
 
     ```mlir
     %w2 = bp.update_index %e into %w[%i] axes = [0]
@@ -863,7 +873,7 @@ def BP_UpdateIndexOp : BP_Op<"update_index",
   let hasVerifier = 1;
 }
 
-def BP_ConcatenateOp : BP_Op<"concatenate", [Pure]> {
+def BP_ConcatenateOp : BP_Op<"concatenate", [Pure, BP_DimSources]> {
   let summary = "Joins tensors along an existing axis";
   let description = [{
     Inputs have the same rank and element type and agree on every other
@@ -887,7 +897,8 @@ def BP_ConcatenateOp : BP_Op<"concatenate", [Pure]> {
 //===----------------------------------------------------------------------===//
 
 // `dims` gives the size of every `?` dimension of the result, in order.
-class BP_FillOp<string mnemonic> : BP_Op<mnemonic, [Pure]> {
+class BP_FillOp<string mnemonic>
+    : BP_Op<mnemonic, [Pure, BP_DimSources]> {
   let arguments = (ins Variadic<Index>:$dims);
   let results = (outs BP_AnyTensor:$result);
   let assemblyFormat = "(`(` $dims^ `)`)? attr-dict `:` type($result)";
@@ -922,7 +933,7 @@ def BP_OnesOp : BP_FillOp<"ones"> {
   }];
 }
 
-def BP_FullOp : BP_Op<"full", [Pure]> {
+def BP_FullOp : BP_Op<"full", [Pure, BP_DimSources]> {
   let summary = "An array filled with a (possibly dynamic) scalar";
   let description = [{
     ```mlir

@@ -1,0 +1,72 @@
+//===- Passes.h - Passes of bpc's own pipelines -----------------*- C++ -*-===//
+//
+// The few passes the named pipelines (Pipelines.h) need beyond upstream MLIR:
+// each is a small, target-independent rewrite that makes the generated code
+// fast without changing a single computed bit (DESIGN.md §3: eager and jitted
+// code agree bit for bit, so no pass here may reassociate or contract
+// floating-point arithmetic).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BPC_PIPELINES_PASSES_H
+#define BPC_PIPELINES_PASSES_H
+
+#include "mlir/Pass/Pass.h"
+
+#include <memory>
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace bpc {
+
+/// `bpc-fuse-elementwise`: fuses producer `linalg.generic`s with only
+/// parallel loops into their single consumer when the consumer reads each
+/// produced element exactly once (its indexing map for the operand is a
+/// permutation), so a chain of elementwise ops becomes one loop nest without
+/// temporaries and nothing is recomputed. The fused body runs the same scalar
+/// ops in the same order, so results do not change.
+std::unique_ptr<mlir::Pass> createFuseElementwisePass();
+
+/// `bpc-results-to-out-params`: destination passing for the exported
+/// kernels (`func.func`s marked `llvm.emit_c_interface`). Every ordinary
+/// tensor result gets a new trailing argument of its type (after the dyn
+/// Variables) and is computed into it: the `tensor.empty` that starts the
+/// producing chain of destination-style ops is replaced by the argument, or
+/// else the value is copied into it with `linalg.copy`. The result is then
+/// equivalent to the argument, so after one-shot bufferization
+/// `drop-equivalent-buffer-results` removes it and the kernel writes straight
+/// into the caller's buffer. Results that are the new values of dyn
+/// Variables (arguments marked `bp.var`, already computed into their own
+/// tensors by the bp lowering) are left alone.
+std::unique_ptr<mlir::Pass> createResultsToOutParamsPass();
+
+/// `bpc-interchange-loops`: generalizes named linalg ops (matvec, vecmat,
+/// matmul, ...) and reorders the loops of each op so that loops indexing the
+/// contiguous (last) dimension of more operands are inner loops, e.g. `v @ X`
+/// iterates over rows of X outside and columns inside. Reduction loops keep
+/// their relative order, so each result element sums its terms in the same
+/// order as before and results are bit-identical.
+std::unique_ptr<mlir::Pass> createInterchangeLoopsPass();
+
+/// `bpc-expand-math`: rewrites `math.exp` on f32 (scalars and vectors) into
+/// branch-free polynomial arithmetic, so loops that call it vectorise instead
+/// of calling libm's scalar `expf` per element. Exhaustively checked over all
+/// 2^32 inputs: at most 1.01 ulp from the exact value (libm's expf is within
+/// 0.5–1 ulp), subnormal results rounded once, and exact special cases:
+/// exp(NaN) = NaN, exp(+inf) = +inf, exp(-inf) = +0, overflow to +inf for
+/// x > 88.7228, underflow to +0 for x < -103.9721. Other math ops and f64 are
+/// left to libm.
+std::unique_ptr<mlir::Pass> createExpandMathPass();
+
+/// The rewrite of `bpc-expand-math`, for use in other pattern sets.
+void populateExpandMathPatterns(mlir::RewritePatternSet &patterns);
+
+/// Registers the passes above under their names (for pipeline text and
+/// `bpc-opt`).
+void registerBPCPipelinePasses();
+
+} // namespace bpc
+
+#endif // BPC_PIPELINES_PASSES_H

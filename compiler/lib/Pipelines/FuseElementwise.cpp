@@ -1,0 +1,133 @@
+//===- FuseElementwise.cpp - Elementwise fusion without recomputation ----===//
+//
+// The bp lowering emits one `linalg.generic` per array op, so `selu` is six
+// loops over the array with five temporaries. Upstream
+// `linalg-fuse-elementwise-ops` merges such chains, but it also fuses an
+// elementwise producer into a consumer with more loops (e.g. into the
+// generalised `vecmat` of the logistic regression step), which recomputes
+// the producer, `exp` included, once per extra iteration, and it adds
+// patterns we must not run: `RemoveOutsDependency` replaces a destination
+// that the body does not read with a `tensor.empty`, which would undo the bp
+// lowering's choice of a dyn Variable's own tensor as the destination of its
+// update (and with it the in-place update). This pass calls the upstream
+// fusion (`linalg::fuseElementwiseOps`) itself, under a stricter condition:
+// the producer has no other user and the consumer reads each of its elements
+// exactly once. The fused op keeps the consumer's destinations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bpc/Pipelines/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+using namespace mlir;
+
+namespace {
+
+/// Fusing is a pure win only when nothing is computed twice: the producer's
+/// single result is used once, and the consumer's loops map one-to-one onto
+/// the produced elements.
+bool fusesWithoutRecomputation(OpOperand *fused) {
+  Operation *producer = fused->get().getDefiningOp();
+  if (!producer || !producer->hasOneUse())
+    return false;
+  auto consumer = dyn_cast<linalg::LinalgOp>(fused->getOwner());
+  return consumer && consumer.getMatchingIndexingMap(fused).isPermutation();
+}
+
+struct FuseProducers : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp consumer,
+                                PatternRewriter &rewriter) const override {
+    for (OpOperand &operand : consumer->getOpOperands()) {
+      if (!linalg::areElementwiseOpsFusable(&operand) || !fusesWithoutRecomputation(&operand))
+        continue;
+      Operation *producer = operand.get().getDefiningOp();
+      FailureOr<linalg::ElementwiseOpFusionResult> fused =
+          linalg::fuseElementwiseOps(rewriter, &operand);
+      if (failed(fused))
+        return rewriter.notifyMatchFailure(consumer, "fusion failed");
+      // The producer had no other user, so only the consumer's results are
+      // replaced; the producer is then dead and erased.
+      for (auto [original, replacement] : fused->replacements)
+        rewriter.replaceUsesWithIf(original, replacement, [&](OpOperand &use) {
+          return use.getOwner() != producer;
+        });
+      rewriter.eraseOp(consumer);
+      if (producer->use_empty())
+        rewriter.eraseOp(producer);
+      return success();
+    }
+    return failure();
+  }
+};
+
+/// An elementwise op whose destination is a fresh `tensor.empty` computes
+/// into the tensor of one of its inputs instead when that input is a
+/// temporary (the result of another op) that nothing else reads and that has
+/// the destination's type and indexing map: each element is read and then
+/// overwritten by the same iteration, so bufferization can reuse the
+/// temporary's buffer in place instead of allocating another one (in the
+/// logistic regression step, `t` overwrites `X @ w`).
+struct ReuseDeadInputAsDestination : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op, PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumReductionLoops() != 0)
+      return failure();
+    for (OpOperand &init : op.getDpsInitsMutable()) {
+      if (!init.get().getDefiningOp<tensor::EmptyOp>() || op.payloadUsesValueFromOperand(&init))
+        continue;
+      AffineMap initMap = op.getMatchingIndexingMap(&init);
+      for (OpOperand *input : op.getDpsInputOperands()) {
+        Value value = input->get();
+        if (value.getType() != init.get().getType() || !value.hasOneUse() ||
+            !value.getDefiningOp<DestinationStyleOpInterface>() ||
+            op.getMatchingIndexingMap(input) != initMap)
+          continue;
+        rewriter.modifyOpInPlace(op, [&] { init.set(value); });
+        return success();
+      }
+    }
+    return failure();
+  }
+};
+
+struct FuseElementwisePass : PassWrapper<FuseElementwisePass, OperationPass<>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseElementwisePass)
+
+  StringRef getArgument() const final { return "bpc-fuse-elementwise"; }
+  StringRef getDescription() const final {
+    return "Fuse elementwise linalg.generic producers into their consumers when nothing is "
+           "recomputed";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
+  }
+  void runOnOperation() override {
+    // Fuse first: a destination taken over from an input makes that input
+    // used twice, which would stop its producer from being fused.
+    RewritePatternSet fusion(&getContext());
+    fusion.add<FuseProducers>(&getContext());
+    // Fusion leaves operands the fused body no longer reads (e.g. a scalar
+    // constant tensor of an inner op); dropping them keeps loops simple.
+    linalg::populateEraseUnusedOperandsAndResultsPatterns(fusion);
+    RewritePatternSet reuse(&getContext());
+    reuse.add<ReuseDeadInputAsDestination>(&getContext());
+    if (failed(applyPatternsAndFoldGreedily(getOperation(), std::move(fusion))) ||
+        failed(applyPatternsAndFoldGreedily(getOperation(), std::move(reuse))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> bpc::createFuseElementwisePass() {
+  return std::make_unique<FuseElementwisePass>();
+}

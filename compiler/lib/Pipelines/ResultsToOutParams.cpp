@@ -1,0 +1,120 @@
+//===- ResultsToOutParams.cpp - Destination passing for kernels ----------===//
+//
+// The runtime allocates (or the caller provides) every result buffer before
+// a kernel runs (DESIGN.md §4a). Returning a freshly allocated memref instead
+// would cost an allocation and a copy of every result per call. This pass
+// makes the exported kernels take their result buffers as trailing
+// arguments, at the tensor level, before bufferization:
+//
+//   func @f(%x) -> (tensor<?xf32>)            func @f(%x, %out) -> (tensor<?xf32>)
+//     %e = tensor.empty(%n)                     %r = linalg.generic ... outs(%out)
+//     %r = linalg.generic ... outs(%e)   =>     return %r
+//     return %r
+//
+// Upstream `buffer-results-to-out-params` works on buffers and can only hoist
+// allocations of static shape; every other result is copied. Here the result
+// is computed into the argument whatever its shape, and one-shot
+// bufferization plus `drop-equivalent-buffer-results` (already in the
+// pipeline for dyn Variables) turn it into a write into the caller's buffer.
+//
+//===----------------------------------------------------------------------===//
+
+#include "bpc/Pipelines/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "mlir/Pass/Pass.h"
+
+using namespace mlir;
+
+namespace {
+
+/// Makes the chain of destination-style ops that produces `value` write into
+/// `dest`: follows tied destinations back to the `tensor.empty` that starts
+/// the chain and replaces that use of it with `dest`. An empty tensor has no
+/// contents, so any tensor of its type may replace it without changing a
+/// value. Fails when the chain starts elsewhere (an argument, a constant, an
+/// op that is not destination-style).
+bool computeInto(RewriterBase &rewriter, Value value, Value dest) {
+  auto result = dyn_cast<OpResult>(value);
+  if (!result)
+    return false;
+  auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
+  if (!dps || !dps.hasPureTensorSemantics())
+    return false;
+  OpOperand *init = dps.getTiedOpOperand(result);
+  if (init->get().getDefiningOp<tensor::EmptyOp>()) {
+    if (init->get().getType() != dest.getType())
+      return false;
+    rewriter.modifyOpInPlace(dps, [&] { init->set(dest); });
+    return true;
+  }
+  return computeInto(rewriter, init->get(), dest);
+}
+
+struct ResultsToOutParamsPass : PassWrapper<ResultsToOutParamsPass, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ResultsToOutParamsPass)
+
+  StringRef getArgument() const final { return "bpc-results-to-out-params"; }
+  StringRef getDescription() const final {
+    return "Exported kernels compute their tensor results into trailing out-param arguments";
+  }
+  void getDependentDialects(DialectRegistry &registry) const override {
+    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    IRRewriter rewriter(&getContext());
+    for (auto func : module.getOps<func::FuncOp>()) {
+      // Only kernels the C glue calls; a function that is also called from
+      // IR keeps its signature for its callers.
+      if (func.isDeclaration() || !func->hasAttr("llvm.emit_c_interface") ||
+          !SymbolTable::symbolKnownUseEmpty(func, module))
+        continue;
+      unsigned numVars = llvm::count_if(func.getArguments(), [&](BlockArgument arg) {
+        return func.getArgAttr(arg.getArgNumber(), "bp.var") != nullptr;
+      });
+      if (func.getNumResults() < numVars)
+        continue;
+      unsigned numResults = func.getNumResults() - numVars;
+      if (!llvm::all_of(func.getResultTypes().take_front(numResults),
+                        [](Type t) { return isa<RankedTensorType>(t); }))
+        continue;
+
+      // One trailing argument per result, carrying the result's attributes
+      // (e.g. `bp.dims`).
+      SmallVector<Value> outs;
+      for (unsigned r = 0; r < numResults; ++r) {
+        unsigned index = func.getNumArguments();
+        func.insertArgument(index, func.getResultTypes()[r], func.getResultAttrDict(r),
+                            func.getLoc());
+        outs.push_back(func.getArgument(index));
+      }
+      func.walk([&](func::ReturnOp ret) {
+        rewriter.setInsertionPoint(ret);
+        for (unsigned r = 0; r < numResults; ++r) {
+          Value value = ret.getOperand(r);
+          if (computeInto(rewriter, value, outs[r]))
+            continue;
+          // Computed elsewhere (an argument, a constant, a reshape): copy it
+          // into the caller's buffer, which still makes the result droppable.
+          Value copied =
+              rewriter.create<linalg::CopyOp>(ret.getLoc(), value, outs[r]).getResult(0);
+          rewriter.modifyOpInPlace(ret, [&] { ret.setOperand(r, copied); });
+        }
+      });
+    }
+  }
+};
+
+} // namespace
+
+std::unique_ptr<Pass> bpc::createResultsToOutParamsPass() {
+  return std::make_unique<ResultsToOutParamsPass>();
+}
