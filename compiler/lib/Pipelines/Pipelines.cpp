@@ -44,7 +44,7 @@ constexpr const char *kLowerBP =
     "canonicalize,bpc-lower-bp-to-linalg,canonicalize,cse";
 
 constexpr const char *kBufferize =
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,cse,canonicalize,drop-equivalent-buffer-results";
 
