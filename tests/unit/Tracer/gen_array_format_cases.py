@@ -5,54 +5,21 @@
 
 For each array it records NumPy's str(), the repr a jax.Array holding it would
 have and BrainPy's repr of a Variable holding it. The last two wrap
-np.array2string exactly as jax.Array.__repr__ (jax/_src/array.py) and
-brainpy.math.Array.__repr__ (brainpy/_src/math/ndarray.py) do; the two
-functions below transcribe them, since neither library is installed here.
+np.array2string as jax.Array.__repr__ and brainpy.math.Array.__repr__ do
+(transcribed in tests/tracer/print_arrays_reference.py).
 """
+import os
 import sys
 
 import numpy as np
 
-assert tuple(int(p) for p in np.__version__.split('.')[:2]) >= (2, 3), \
-    'NumPy >= 2.3 wanted (float32 switches to exponent form at 1e6)'
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'tracer'))
+from print_arrays_reference import brainpy_repr, jax_repr, numpy_is_recent  # noqa: E402
+
+assert numpy_is_recent(), 'NumPy >= 2.3 wanted (float32 switches to exponent form at 1e6)'
 
 F32, F64, I32, I64, B = np.float32, np.float64, np.int32, np.int64, np.bool_
 DTYPES = {F32: 'F32', F64: 'F64', I32: 'I32', I64: 'I64', B: 'Bool'}
-
-
-def jax_repr(a):
-    prefix = 'Array('
-    dtype_str = f'dtype={a.dtype.name})'
-    line_width = np.get_printoptions()['linewidth']
-    if a.size == 0:
-        s = f'[], shape={a.shape}'
-    else:
-        s = np.array2string(a, prefix=prefix, suffix=',', separator=', ',
-                            max_line_width=line_width)
-    last_line_len = len(s) - s.rfind('\n') + 1
-    sep = ' '
-    if last_line_len + len(dtype_str) + 1 > line_width:
-        sep = ' ' * len(prefix)
-    return f'{prefix}{s},{sep}{dtype_str}'
-
-
-def brainpy_repr(a, cls='Variable'):
-    print_code = jax_repr(a)
-    if ', dtype' in print_code:
-        print_code = print_code.split(', dtype')[0] + ')'
-    prefix = cls
-    prefix2 = f'{cls}(value='
-    if '\n' in print_code:
-        lines = print_code.split('\n')
-        blank1 = ' ' * len(prefix2)
-        lines[0] = prefix2 + lines[0]
-        for i in range(1, len(lines)):
-            lines[i] = blank1 + lines[i]
-        lines[-1] += ','
-        blank2 = ' ' * (len(prefix) + 1)
-        lines.append(f'{blank2}dtype={a.dtype})')
-        return '\n'.join(lines)
-    return prefix2 + print_code + f', dtype={a.dtype})'
 
 
 def c(s):
@@ -122,5 +89,5 @@ for a in cases:
     print(f'  {{DType::{DTYPES[a.dtype.type]}, {shape}, {c(data)},')
     print(f'   {c(str(a))},')
     print(f'   {c(jax_repr(a))},')
-    print(f'   {c(brainpy_repr(a))}}},')
+    print(f'   {c(brainpy_repr(a, "Variable"))}}},')
 print('};')
