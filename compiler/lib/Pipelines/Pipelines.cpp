@@ -54,7 +54,7 @@ constexpr const char *kLowerBP =
 constexpr const char *kFuse = "bpc-fuse-elementwise";
 constexpr const char *kOutParams = "bpc-results-to-out-params";
 constexpr const char *kBufferize =
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
     "function-boundary-type-conversion=identity-layout-map},"
     "canonicalize,cse,canonicalize,drop-equivalent-buffer-results";
 

@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "bpc/Tracer/ArrayFormat.h"
 #include "bpc/Tracer/ArrayOps.h"
-#include "bpc/Tracer/Format.h"
 #include "bpc/Tracer/TraceContext.h"
 
 using namespace bpc;
@@ -65,23 +65,8 @@ Value scalarValue(ArrayRuntime &rt, const ArrayState &a, llvm::StringRef what) {
   return element(rt, a, 0);
 }
 
-/// Nested-list text of a concrete array: `[[1.0, 2.0], [3.0, 4.0]]`. Not yet
-/// NumPy's print format (DESIGN.md §2 asks for it; golden tests of printed
-/// arrays wait for it).
-std::string formatElements(ArrayRuntime &rt, const ArrayState &a, size_t dim = 0,
-                           int64_t offset = 0) {
-  if (dim == a.shape.size()) {
-    Value v = element(rt, a, offset);
-    return v.isFloat() ? format::reprFloat(v.getFloat()) : rt.in.repr(v);
-  }
-  int64_t stride = 1;
-  for (size_t d = dim + 1; d < a.shape.size(); ++d)
-    stride *= a.shape[d];
-  std::string s = "[";
-  for (int64_t i = 0; i < a.shape[dim]; ++i)
-    s += (i ? ", " : "") + formatElements(rt, a, dim + 1, offset + i * stride);
-  return s + "]";
-}
+/// The host buffer of a concrete array as the printers read it.
+format::ArrayView printable(const ArrayState &a) { return {a.dtype, a.shape, a.buffer->data}; }
 
 /// NumPy's `tolist()`: nested lists of Python numbers (a scalar for 0-d).
 Value toList(ArrayRuntime &rt, const ArrayState &a, size_t dim = 0, int64_t offset = 0) {
@@ -207,12 +192,34 @@ void bpc::tracer::installArrayClass(ArrayRuntime &rt) {
       in.raise(Exc::TypeError, "len() of unsized object");
     return Value::integer(a.shape[0]);
   });
+  // repr follows BrainPy (a 0-d plain array is what BrainPy's functions
+  // return: a jax.Array); str and print follow NumPy; format() of a 0-d array
+  // formats its Python scalar, as jax.Array and NumPy do (so f'{x}' of a
+  // float32 shows the double's digits while print(x) shows the float's).
   def(cls.dict, "__repr__", [&rt](Interp &in, CallArgs &args) {
     ArrayState &a = self(rt, args);
-    std::string cls = in.typeName(args.positional[0]);
     if (a.isSymbolic())
       return makeStr("Traced<" + describeType(a.dtype, a.shape) + ">");
-    return makeStr(cls + "(" + formatElements(rt, a) + ", dtype=" + dtypeName(a.dtype).str() + ")");
+    ClassObject *cls = args.positional[0].dyn<InstanceObject>()->cls.get();
+    if (a.shape.empty() && cls == rt.arrayClass.get())
+      return makeStr(format::jaxArrayRepr(printable(a)));
+    return makeStr(format::brainpyArrayRepr(printable(a), in.typeName(args.positional[0])));
+  });
+  def(cls.dict, "__str__", [&rt](Interp &in, CallArgs &args) {
+    ArrayState &a = self(rt, args);
+    if (a.isSymbolic())
+      return makeStr(in.repr(args.positional[0]));
+    return makeStr(format::arrayStr(printable(a)));
+  });
+  def(cls.dict, "__format__", [&rt](Interp &in, CallArgs &args) {
+    expectArgs(in, "__format__", args, 2, 2);
+    ArrayState &a = self(rt, args);
+    std::string spec = in.str(args.positional[1]);
+    if (spec.empty() && (a.isSymbolic() || !a.shape.empty()))
+      return makeStr(in.str(args.positional[0]));
+    if (!a.shape.empty())
+      in.raise(Exc::TypeError, "unsupported format string passed to numpy.ndarray.__format__");
+    return makeStr(in.formatValue(scalarValue(rt, a, "format()"), spec));
   });
   def(cls.dict, "tolist", [&rt](Interp &in, CallArgs &args) {
     expectArgs(in, "tolist", args, 1, 1);

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "bpc/Tracer/ArrayOps.h"
 #include "bpc/Tracer/Interp.h"
 
 using namespace bpc;
@@ -189,7 +190,11 @@ Value evalImpl(Interp &in, const Expr &e) {
   }
   case Expr::Kind::UnaryOp: {
     auto &u = llvm::cast<UnaryOpExpr>(e);
-    return in.unaryOp(u.op, in.eval(*u.operand));
+    Value operand = in.eval(*u.operand);
+    if (u.op == ast::UnaryOpKind::Not)
+      if (std::optional<Value> c = tracedTruth(in, *u.operand, operand, "not"))
+        return in.arrayRuntime().applyOp("not", {*c}, ops::unary(ops::Unary::Not));
+    return in.unaryOp(u.op, operand);
   }
   case Expr::Kind::BinOp: {
     auto &b = llvm::cast<BinOpExpr>(e);
@@ -200,8 +205,21 @@ Value evalImpl(Interp &in, const Expr &e) {
   case Expr::Kind::BoolOp: {
     auto &b = llvm::cast<BoolOpExpr>(e);
     Value v;
-    for (const ExprPtr &operand : b.values) {
-      v = in.eval(*operand);
+    for (size_t k = 0; k < b.values.size(); ++k) {
+      v = in.eval(*b.values[k]);
+      if (std::optional<Value> c = tracedTruth(in, *b.values[k], v, "and/or")) {
+        // A traced operand decides nothing while tracing: the rest is
+        // evaluated too and chosen with where (`a and b` = b if a else a).
+        for (++k; k < b.values.size(); ++k) {
+          Value w = in.eval(*b.values[k]);
+          bool isOr = b.op == BoolOpKind::Or;
+          v = in.arrayRuntime().applyOp(isOr ? "or" : "and", {*c, isOr ? v : w, isOr ? w : v},
+                                        ops::where());
+          if (k + 1 < b.values.size())
+            c = tracedTruth(in, *b.values[k], v, "and/or");
+        }
+        return v;
+      }
       if (in.truthy(v) == (b.op == BoolOpKind::Or))
         return v;
     }
@@ -210,9 +228,25 @@ Value evalImpl(Interp &in, const Expr &e) {
   case Expr::Kind::Compare: {
     auto &c = llvm::cast<CompareExpr>(e);
     Value left = in.eval(*c.left);
+    if (c.ops.size() == 1)
+      return in.compare(c.ops[0], left, in.eval(*c.comparators[0]));
+    // A chain `a < b < c` is `a < b and b < c`: once a link is traced, the
+    // rest are evaluated and combined with `&`.
+    std::optional<Value> traced; // the conjunction so far, once traced
     for (size_t i = 0; i < c.ops.size(); ++i) {
       Value right = in.eval(*c.comparators[i]);
       Value r = in.compare(c.ops[i], left, right);
+      if (!traced)
+        traced = tracedTruth(in, e, r, "comparison");
+      else if (std::optional<Value> t = tracedTruth(in, e, r, "comparison"))
+        traced = in.arrayRuntime().applyOp("and", {*traced, *t},
+                                           ops::binary(ast::BinOpKind::BitAnd));
+      if (traced) {
+        if (i + 1 == c.ops.size())
+          return *traced;
+        left = std::move(right);
+        continue;
+      }
       if (i + 1 == c.ops.size() || !in.truthy(r))
         return r;
       left = std::move(right);
@@ -221,7 +255,13 @@ Value evalImpl(Interp &in, const Expr &e) {
   }
   case Expr::Kind::IfExp: {
     auto &i = llvm::cast<IfExpExpr>(e);
-    return in.eval(in.truthy(in.eval(*i.test)) ? *i.body : *i.orelse);
+    Value test = in.eval(*i.test);
+    if (std::optional<Value> c = tracedTruth(in, *i.test, test, "conditional expression")) {
+      // Both sides are traced and one is selected at run time.
+      Value a = in.eval(*i.body), b = in.eval(*i.orelse);
+      return in.arrayRuntime().applyOp("where", {*c, a, b}, ops::where());
+    }
+    return in.eval(in.truthy(test) ? *i.body : *i.orelse);
   }
   case Expr::Kind::Lambda:
     return evalLambda(in, llvm::cast<LambdaExpr>(e));

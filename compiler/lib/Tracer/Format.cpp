@@ -56,13 +56,6 @@ bool isPrintable(uint32_t cp) {
 // Float digits
 //===----------------------------------------------------------------------===//
 
-/// A decimal digit string d1d2d3... and the position of the decimal point
-/// relative to its start (value = 0.d1d2d3 * 10^decpt), as dtoa returns.
-struct Digits {
-  std::string digits;
-  int decpt = 0;
-};
-
 /// Splits printf/to_chars scientific output "d.ddde+XX" (no sign) into digits.
 Digits splitScientific(llvm::StringRef text) {
   Digits d;
@@ -74,60 +67,10 @@ Digits splitScientific(llvm::StringRef text) {
   return d;
 }
 
-/// Shortest digits that round-trip |x| (x finite).
-Digits shortestDigits(double ax) {
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof(buf), ax, std::chars_format::scientific);
-  return splitScientific(llvm::StringRef(buf, res.ptr - buf));
-}
-
-/// |x| correctly rounded to `sig` significant digits (trailing zeros kept).
-Digits significantDigits(double ax, int sig) {
-  std::string buf(sig + 32, '\0');
-  int n = std::snprintf(buf.data(), buf.size(), "%.*e", sig - 1, ax);
-  buf.resize(n);
-  return splitScientific(buf);
-}
-
 std::string exponentText(int exp, char expChar) {
   char buf[16];
   std::snprintf(buf, sizeof(buf), "%c%c%02d", expChar, exp < 0 ? '-' : '+', std::abs(exp));
   return buf;
-}
-
-/// Lays out digits in exponent or fixed notation following CPython's
-/// format_float_short: `alt` keeps a lone decimal point, `addDot0` turns an
-/// integral fixed result into `N.0` (repr and the empty presentation type).
-std::string layoutDigits(const Digits &d, bool useExp, bool alt, bool addDot0,
-                         char expChar) {
-  std::string s;
-  if (useExp) {
-    s.push_back(d.digits[0]);
-    if (d.digits.size() > 1)
-      s += "." + d.digits.substr(1);
-    else if (alt)
-      s += ".";
-    return s + exponentText(d.decpt - 1, expChar);
-  }
-  std::string intPart, frac;
-  int n = static_cast<int>(d.digits.size());
-  if (d.decpt <= 0) {
-    intPart = "0";
-    frac = std::string(-d.decpt, '0') + d.digits;
-  } else if (d.decpt >= n) {
-    intPart = d.digits + std::string(d.decpt - n, '0');
-  } else {
-    intPart = d.digits.substr(0, d.decpt);
-    frac = d.digits.substr(d.decpt);
-  }
-  s = intPart;
-  if (!frac.empty())
-    s += "." + frac;
-  else if (addDot0)
-    s += ".0";
-  else if (alt)
-    s += ".";
-  return s;
 }
 
 void stripTrailingZeros(Digits &d) {
@@ -267,6 +210,57 @@ std::string format::encodeUtf8(uint32_t cp) {
     ch.push_back(static_cast<char>(0x80 | (cp & 0x3f)));
   }
   return ch;
+}
+
+Digits format::shortestDigits(double ax) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), ax, std::chars_format::scientific);
+  return splitScientific(llvm::StringRef(buf, res.ptr - buf));
+}
+
+Digits format::shortestDigits(float ax) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof(buf), ax, std::chars_format::scientific);
+  return splitScientific(llvm::StringRef(buf, res.ptr - buf));
+}
+
+Digits format::significantDigits(double ax, int sig) {
+  std::string buf(sig + 32, '\0');
+  int n = std::snprintf(buf.data(), buf.size(), "%.*e", sig - 1, ax);
+  buf.resize(n);
+  return splitScientific(buf);
+}
+
+std::string format::layoutDigits(const Digits &d, bool useExp, bool alt, bool addDot0,
+                                 char expChar) {
+  std::string s;
+  if (useExp) {
+    s.push_back(d.digits[0]);
+    if (d.digits.size() > 1)
+      s += "." + d.digits.substr(1);
+    else if (alt)
+      s += ".";
+    return s + exponentText(d.decpt - 1, expChar);
+  }
+  std::string intPart, frac;
+  int n = static_cast<int>(d.digits.size());
+  if (d.decpt <= 0) {
+    intPart = "0";
+    frac = std::string(-d.decpt, '0') + d.digits;
+  } else if (d.decpt >= n) {
+    intPart = d.digits + std::string(d.decpt - n, '0');
+  } else {
+    intPart = d.digits.substr(0, d.decpt);
+    frac = d.digits.substr(d.decpt);
+  }
+  s = intPart;
+  if (!frac.empty())
+    s += "." + frac;
+  else if (addDot0)
+    s += ".0";
+  else if (alt)
+    s += ".";
+  return s;
 }
 
 std::string format::reprFloat(double x) {

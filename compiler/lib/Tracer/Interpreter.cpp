@@ -278,8 +278,9 @@ static void deleteTarget(Interp &in, const Expr &target) {
 //===----------------------------------------------------------------------===//
 
 Flow Interp::execBlock(const StmtList &body) {
-  for (const StmtPtr &s : body) {
-    Flow f = exec(*s);
+  for (size_t i = 0; i < body.size(); ++i) {
+    restOfBlock = {&body, i + 1};
+    Flow f = exec(*body[i]);
     if (f != Flow::Normal)
       return f;
   }
@@ -497,12 +498,20 @@ Flow Interp::exec(const Stmt &s) {
     }
     case Stmt::Kind::If: {
       auto &i = llvm::cast<IfStmt>(s);
-      return execBlock(truthy(eval(*i.test)) ? i.body : i.orelse);
+      Value test = eval(*i.test);
+      if (arrays)
+        if (std::optional<Flow> f = execTracedIf(*this, i, test))
+          return *f;
+      return execBlock(truthy(test) ? i.body : i.orelse);
     }
     case Stmt::Kind::While: {
       auto &w = llvm::cast<WhileStmt>(s);
       Flow out = Flow::Normal;
-      while (truthy(eval(*w.test)))
+      Value test = eval(*w.test);
+      if (arrays)
+        if (std::optional<Flow> f = execTracedWhile(*this, w, test))
+          return *f;
+      for (; truthy(test); test = eval(*w.test))
         if (!loopStep(*this, w.body, out))
           break;
       if (out == Flow::Return)

@@ -128,6 +128,32 @@ void TraceContext::advanceRandomKey(const Value &var, mlir::Value newKey) {
   frozen[inst] = newKey;
 }
 
+void TraceContext::restoreVars(const VarState &state) {
+  for (size_t i = 0; i < dynVars.size(); ++i)
+    dynVars[i].current = state.dyn[i];
+  frozen = state.frozen;
+}
+
+std::vector<std::pair<InstanceObject *, mlir::Value>>
+TraceContext::varValues(const VarState &state, llvm::ArrayRef<InstanceObject *> frozenOrder) {
+  std::vector<std::pair<InstanceObject *, mlir::Value>> out;
+  for (size_t i = 0; i < dynVars.size(); ++i)
+    out.emplace_back(dynVars[i].var, state.dyn[i]);
+  for (InstanceObject *var : frozenOrder) {
+    auto it = state.frozen.find(var);
+    out.emplace_back(var, it != state.frozen.end() ? it->second : frozenValue(var));
+  }
+  return out;
+}
+
+void TraceContext::setVarValue(InstanceObject *var, mlir::Value value) {
+  auto it = dynIndex.find(var);
+  if (it != dynIndex.end())
+    dynVars[it->second].current = value;
+  else
+    frozen[var] = value;
+}
+
 void TraceContext::finish(llvm::ArrayRef<mlir::Value> results) {
   llvm::SmallVector<mlir::Value> varValues;
   for (const DynVar &d : dynVars)

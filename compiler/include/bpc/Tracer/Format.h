@@ -18,6 +18,26 @@
 
 namespace bpc::tracer::format {
 
+/// A decimal digit string d1d2d3... and the position of the decimal point
+/// relative to its start (value = 0.d1d2d3 * 10^decpt), as dtoa returns.
+struct Digits {
+  std::string digits;
+  int decpt = 0;
+};
+
+/// The shortest digits that read back to |x| (x finite) as a double, or as
+/// a float for the overload NumPy uses on float32 values.
+Digits shortestDigits(double ax);
+Digits shortestDigits(float ax);
+
+/// |x| correctly rounded to `sig` significant digits (trailing zeros kept).
+Digits significantDigits(double ax, int sig);
+
+/// Lays out digits in exponent (`1.5e-05`) or fixed notation following
+/// CPython's format_float_short: `alt` keeps a lone decimal point, `addDot0`
+/// turns an integral fixed result into `N.0`.
+std::string layoutDigits(const Digits &d, bool useExp, bool alt, bool addDot0, char expChar);
+
 /// repr(x) / str(x) of a Python float: the shortest string that reads back to
 /// the same double, laid out as CPython does (`1.0`, `1e-05`, `1e+16`).
 std::string reprFloat(double x);

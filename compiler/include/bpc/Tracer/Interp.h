@@ -242,8 +242,26 @@ public:
   /// The expression being evaluated: array operations take their MLIR
   /// location from it (set by eval, restored on the way out).
   ast::Loc currentLoc;
+  /// The statements after the one being executed in its block (execBlock
+  /// sets it): an `if` on a traced value that returns in one branch traces
+  /// them into the other (TracedControlFlow.cpp).
+  struct BlockRest {
+    const ast::StmtList *list = nullptr;
+    size_t next = 0;
+  } restOfBlock;
   ArrayRuntime &arrayRuntime();
 };
+
+/// `if`/`while` whose condition `test` is a traced array, inside a jitted
+/// function: traced into bp.if/bp.while (TracedControlFlow.cpp). nullopt
+/// when `test` is not traced (a plain Python branch).
+std::optional<Flow> execTracedIf(Interp &in, const ast::IfStmt &s, const Value &test);
+std::optional<Flow> execTracedWhile(Interp &in, const ast::WhileStmt &s, const Value &test);
+/// `v` (the value of `e`) as a traced 0-d bool when it is a traced array in
+/// a jitted function (`and`, `or`, `not`, `x if c else y`, chained
+/// comparisons then combine traced values); nullopt for other values.
+/// Raises for a traced array that is not 0-d, naming `what`.
+std::optional<Value> tracedTruth(Interp &in, const ast::Expr &e, const Value &v, const char *what);
 
 /// Bounds the C++ recursion of nested evaluation (calls, repr of nested
 /// containers) so that it raises RecursionError instead of overflowing.

@@ -50,6 +50,21 @@ public:
   /// so successive draws differ but every call of the specialisation
   /// repeats them (the seed's `f1() == f1()`, DESIGN.md §3).
   void advanceRandomKey(const Value &var, mlir::Value newKey);
+  /// The values every Variable the trace touched has now: dyn Variables'
+  /// current values and frozen (or trace-local) ones. Traced control flow
+  /// saves it before a branch or loop body and merges what changed.
+  struct VarState {
+    std::vector<mlir::Value> dyn;
+    llvm::DenseMap<InstanceObject *, mlir::Value> frozen;
+  };
+  VarState saveVars() const { return {currentDyn(), frozen}; }
+  void restoreVars(const VarState &state);
+  /// The Variables of `state` in a fixed order, with their values; a
+  /// frozen Variable missing from `state` gets its frozen value.
+  std::vector<std::pair<InstanceObject *, mlir::Value>> varValues(const VarState &state,
+                                                                  llvm::ArrayRef<InstanceObject *> frozenOrder);
+  /// Sets the value of a Variable listed by varValues().
+  void setVarValue(InstanceObject *var, mlir::Value value);
   /// Ends the function with `results` then the dyn Variables' values and
   /// verifies it; on failure the function is erased and an error raised.
   void finish(llvm::ArrayRef<mlir::Value> results);
@@ -57,6 +72,12 @@ public:
   bool finished = false;
 
 private:
+  std::vector<mlir::Value> currentDyn() const {
+    std::vector<mlir::Value> out;
+    for (const DynVar &d : dynVars)
+      out.push_back(d.current);
+    return out;
+  }
   mlir::Value frozenValue(InstanceObject *var);
   struct DynVar {
     InstanceObject *var;

@@ -36,6 +36,7 @@ struct BPCLowerBPToLinalg
     bpc::lowering::populateStructuredPatterns(patterns);
     bpc::lowering::populateShapePatterns(patterns);
     bpc::lowering::populateRandomPatterns(patterns);
+    bpc::lowering::populateControlFlowPatterns(patterns);
     if (failed(applyFullConversion(getOperation(), target,
                                    std::move(patterns))))
       signalPassFailure();

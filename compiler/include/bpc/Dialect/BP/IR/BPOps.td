@@ -1003,5 +1003,6 @@ def BP_EyeOp : BP_Op<"eye", [Pure]> {
 }
 
 include "bpc/Dialect/BP/IR/BPRandomOps.td"
+include "bpc/Dialect/BP/IR/BPControlFlowOps.td"
 
 #endif // BPC_DIALECT_BP_IR_BPOPS_TD
