@@ -3,6 +3,8 @@
 #ifndef BPC_DIALECT_BP_TRANSFORMS_PASSES_H
 #define BPC_DIALECT_BP_TRANSFORMS_PASSES_H
 
+#include "bpc/Dialect/BP/IR/BPDialect.h"
+
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

@@ -24,6 +24,7 @@ def BPCTestGrad : Pass<"bpc-test-grad", "mlir::ModuleOp"> {
     reported as diagnostics and fail the pass. Running it again on
     `@f_grad` gives higher derivatives.
   }];
+  let dependentDialects = ["::bpc::bp::BPDialect"];
   let options = [
     Option<"funcName", "func", "std::string", /*default=*/"\"\"",
            "The bp.func to differentiate">,
