@@ -245,6 +245,8 @@ TEST_CASE("autodiff: errors are diagnostics and leave the module unchanged") {
         "cannot be differentiated");
   CHECK(gradientError(source, {0}, 3) ==
         "'bp.func' op has 3 results, so result #3 cannot be the loss");
+  CHECK(gradientError(source, {0}, 2, "") ==
+        "'bp.func' op needs a name for its gradient function");
   CHECK(gradientError(source, {0}, 2, "taken") ==
         "'bp.func' op cannot get its gradient function @taken: that symbol "
         "already exists");

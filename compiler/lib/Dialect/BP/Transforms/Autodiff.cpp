@@ -103,6 +103,8 @@ LogicalResult checkDifferentiable(FuncOp f, ArrayRef<unsigned> wrtArgs,
   if (!table)
     return f.emitOpError() << "is not in a symbol table, so @" << name
                            << " cannot be added next to it";
+  if (name.empty())
+    return f.emitOpError() << "needs a name for its gradient function";
   if (SymbolTable::lookupSymbolIn(table, name))
     return f.emitOpError() << "cannot get its gradient function @" << name
                            << ": that symbol already exists";
