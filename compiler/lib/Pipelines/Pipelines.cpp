@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -51,12 +52,30 @@ constexpr const char *kLowerBP =
 // argument -- dyn Variables updated in place and the out-params -- are
 // dropped, so kernels return nothing. drop-equivalent-buffer-results needs
 // the canonicalize/cse round first to see through casts (TOOLCHAIN P8).
+// Bufferization's copies are linalg.copy, which become loops: a memref.copy
+// into a strided view would call memrefCopy from libmlir_c_runner_utils,
+// which neither the JIT nor a built library links. Loop-carried buffers
+// (scf.while of traced `while`) may be fresh allocations.
 constexpr const char *kFuse = "bpc-fuse-elementwise";
 constexpr const char *kOutParams = "bpc-results-to-out-params";
-constexpr const char *kBufferize =
-    "one-shot-bufferize{bufferize-function-boundaries allow-return-allocs-from-loops "
-    "function-boundary-type-conversion=identity-layout-map},"
+constexpr const char *kAfterBufferize =
     "canonicalize,cse,canonicalize,drop-equivalent-buffer-results";
+
+/// one-shot-bufferize{bufferize-function-boundaries
+/// allow-return-allocs-from-loops
+/// function-boundary-type-conversion=identity-layout-map}, with copies made
+/// as linalg.copy (no pass option says that in MLIR 19).
+std::unique_ptr<Pass> createBufferizePass() {
+  bufferization::OneShotBufferizationOptions options;
+  options.bufferizeFunctionBoundaries = true;
+  options.allowReturnAllocsFromLoops = true;
+  options.setFunctionBoundaryTypeConversion(bufferization::LayoutMapOption::IdentityLayoutMap);
+  options.memCpyFn = [](OpBuilder &b, Location loc, Value from, Value to) {
+    b.create<linalg::CopyOp>(loc, from, to);
+    return success();
+  };
+  return bufferization::createOneShotBufferizePass(options);
+}
 
 // Before the loops are built, each linalg op gets the loop order whose inner
 // loop is contiguous (bpc-interchange-loops), and `exp` becomes plain
@@ -78,7 +97,7 @@ LogicalResult bpc::buildLowerBPPipeline(OpPassManager &pm) {
 LogicalResult bpc::buildBufferizePipeline(OpPassManager &pm, const BufferizeOptions &options) {
   if (failed(parsePassPipeline(kFuse, pm)) ||
       (options.resultsToOutParams && failed(parsePassPipeline(kOutParams, pm))) ||
-      failed(parsePassPipeline(kBufferize, pm)))
+      (pm.addPass(createBufferizePass()), failed(parsePassPipeline(kAfterBufferize, pm))))
     return failure();
   // Kernels return no buffers, so every allocation left is a temporary:
   // free it before returning (one-shot bufferization itself never frees).

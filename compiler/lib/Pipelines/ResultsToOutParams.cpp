@@ -97,7 +97,17 @@ struct ResultsToOutParamsPass : PassWrapper<ResultsToOutParamsPass, OperationPas
         outs.push_back(func.getArgument(index));
       }
       func.walk([&](func::ReturnOp ret) {
-        rewriter.setInsertionPoint(ret);
+        // Results are copied out before the copies of dyn Variables' new
+        // values into their own buffers (bp.return's lowering makes them):
+        // a result may alias a Variable's old value (e.g. one path of a
+        // traced `if` leaves it unchanged), and reading it after the
+        // Variable was overwritten would force that copy out of place.
+        Operation *insertAt = ret;
+        for (Value v : ret.getOperands().drop_front(numResults))
+          if (auto copy = v.getDefiningOp<linalg::CopyOp>())
+            if (copy->getBlock() == ret->getBlock() && copy->isBeforeInBlock(insertAt))
+              insertAt = copy;
+        rewriter.setInsertionPoint(insertAt);
         for (unsigned r = 0; r < numResults; ++r) {
           Value value = ret.getOperand(r);
           if (computeInto(rewriter, value, outs[r]))

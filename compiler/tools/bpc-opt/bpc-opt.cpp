@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "bpc/Dialect/BP/IR/BPDialect.h"
+#include "bpc/Dialect/BP/Transforms/GradientOpInterfaceImpl.h"
+#include "bpc/Dialect/BP/Transforms/Passes.h"
 #include "bpc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -33,6 +35,9 @@ int main(int argc, char **argv) {
   // canonicalize, cse, ... and the named stages (--bpc-bufferize, ...).
   bpc::registerPipelineDialects(registry);
   bpc::registerPipelines();
+  // bp transformations (--bpc-test-grad) and the gradient rules they use.
+  bpc::bp::registerGradientOpInterfaceExternalModels(registry);
+  bpc::registerBPCTransformsPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "bpc optimizer driver\n", registry));
 }

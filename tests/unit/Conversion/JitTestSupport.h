@@ -68,7 +68,9 @@ Desc<T, N> view(std::vector<T> &data, std::array<int64_t, N> shape) {
 /// A JIT-compiled bp module.
 class Compiled {
 public:
-  explicit Compiled(const std::string &source) {
+  /// With `outParams`, kernels take their results as trailing out-params
+  /// (what `bpc build` and eager code use); otherwise they return them.
+  explicit Compiled(const std::string &source, bool outParams = false) {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
     mlir::DialectRegistry registry;
@@ -84,7 +86,7 @@ public:
     // Kernels return their results (malloc'd, freed by release()) instead of
     // taking out-params: the tests need not know result shapes beforehand.
     bpc::BufferizeOptions returnResults;
-    returnResults.resultsToOutParams = false;
+    returnResults.resultsToOutParams = outParams;
     REQUIRE(mlir::succeeded(bpc::buildBufferizePipeline(toBuffers, returnResults)));
     REQUIRE(mlir::succeeded(toBuffers.run(*module)));
     // Result counts after bufferization: a Variable's result must be gone.
