@@ -21,6 +21,7 @@
 
 #include "bpc/Pipelines/Passes.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -54,6 +55,11 @@ bool computeInto(RewriterBase &rewriter, Value value, Value dest) {
     rewriter.modifyOpInPlace(dps, [&] { init->set(dest); });
     return true;
   }
+  // Through a chain of destinations (fill, then a reduction into it) only
+  // when this op is the chain's only user: CSE may have shared the fill
+  // between two reductions, and retargeting it would make both write `dest`.
+  if (!init->get().hasOneUse())
+    return false;
   return computeInto(rewriter, init->get(), dest);
 }
 
@@ -108,10 +114,16 @@ struct ResultsToOutParamsPass : PassWrapper<ResultsToOutParamsPass, OperationPas
             if (copy->getBlock() == ret->getBlock() && copy->isBeforeInBlock(insertAt))
               insertAt = copy;
         rewriter.setInsertionPoint(insertAt);
+        llvm::SmallPtrSet<void *, 8> retargeted;
         for (unsigned r = 0; r < numResults; ++r) {
           Value value = ret.getOperand(r);
-          if (computeInto(rewriter, value, outs[r]))
+          // A value returned twice is computed into the first out-param
+          // only; the others get copies.
+          if (!retargeted.contains(value.getAsOpaquePointer()) &&
+              computeInto(rewriter, value, outs[r])) {
+            retargeted.insert(value.getAsOpaquePointer());
             continue;
+          }
           // Computed elsewhere (an argument, a constant, a reshape): copy it
           // into the caller's buffer, which still makes the result droppable.
           Value copied =

@@ -57,6 +57,8 @@ mlir::Value TraceContext::valueOf(const Value &v) {
     auto it = dynIndex.find(inst);
     if (it != dynIndex.end())
       return dynVars[it->second].current;
+    if (captureVariables)
+      return captureVariable(inst);
     return frozenValue(inst);
   }
   if (a->isSymbolic()) {
@@ -104,8 +106,35 @@ mlir::Value TraceContext::frozenValue(InstanceObject *var) {
   return v;
 }
 
+mlir::Value TraceContext::captureVariable(InstanceObject *var) {
+  ArrayState &a = *static_cast<ArrayState *>(var->native.get());
+  std::string path = variablePath(rt.in, Value(var));
+  if (path.empty())
+    path = "captured";
+  mlir::Block &entry = func.getBody().front();
+  mlir::Value arg =
+      entry.addArgument(tensorType(&rt.context, a.dtype, a.shape),
+                        mlir::NameLoc::get(builder.getStringAttr(path)));
+  func.setFunctionTypeAttr(mlir::TypeAttr::get(builder.getFunctionType(
+      entry.getArgumentTypes(), func.getFunctionType().getResults())));
+  func->setAttr("num_vars", builder.getI64IntegerAttr(dynVars.size() + 1));
+  // The argument attributes array still has the old length: extend it.
+  llvm::SmallVector<mlir::Attribute> attrs;
+  if (mlir::ArrayAttr old = func.getArgAttrsAttr())
+    attrs.assign(old.begin(), old.end());
+  attrs.resize(entry.getNumArguments() - 1, builder.getDictionaryAttr({}));
+  attrs.push_back(builder.getDictionaryAttr(
+      {builder.getNamedAttr("bp.var", builder.getStringAttr(path))}));
+  func.setArgAttrsAttr(builder.getArrayAttr(attrs));
+  dynIndex[var] = dynVars.size();
+  dynVars.push_back({var, arg});
+  return arg;
+}
+
 void TraceContext::writeVariable(const Value &var, mlir::Value newValue) {
   auto *inst = var.dyn<InstanceObject>();
+  if (captureVariables && !dynIndex.count(inst))
+    captureVariable(inst);
   auto it = dynIndex.find(inst);
   if (it == dynIndex.end()) {
     std::string path = variablePath(rt.in, var);

@@ -127,6 +127,8 @@ std::vector<int64_t> shapeArg(Interp &in, const Value &v);
 DType dtypeArg(Interp &in, const std::optional<Value> &v, DType dflt);
 /// brainpy.math's array functions beyond the basics (MathFunctions.cpp).
 void installMathFunctions(ArrayRuntime &rt, AttrDict &bm);
+/// bm.grad, bm.vector_grad, bm.value_and_grad (Grad.cpp).
+void installGradFunctions(ArrayRuntime &rt, AttrDict &bm);
 /// brainpy.math.random (RandomModule.cpp), created on first use.
 Value getRandomModule(ArrayRuntime &rt);
 /// Array methods and operators (ArrayMethods.cpp).

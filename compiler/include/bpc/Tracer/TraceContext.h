@@ -38,6 +38,12 @@ public:
   bp::FuncOp func;
   mlir::OpBuilder builder;
 
+  /// With `captureVariables`, a Variable that is not a dyn var becomes a new
+  /// Variable argument of the function when first read or written (its
+  /// caller passes the value it has there), instead of a frozen constant:
+  /// bm.grad's function is traced like this and then inlined into the trace
+  /// it is called from (or run eagerly with the Variables' current values).
+  bool captureVariables = false;
   /// The symbolic value of ordinary argument `i`.
   mlir::Value argument(unsigned i) { return func.getBody().getArgument(i); }
   /// The traced value of an array operand (Variable, array, this trace's
@@ -59,6 +65,13 @@ public:
   };
   VarState saveVars() const { return {currentDyn(), frozen}; }
   void restoreVars(const VarState &state);
+  /// The dyn Variables in argument order (captured ones included).
+  std::vector<InstanceObject *> dynVariables() const {
+    std::vector<InstanceObject *> out;
+    for (const DynVar &d : dynVars)
+      out.push_back(d.var);
+    return out;
+  }
   /// The Variables of `state` in a fixed order, with their values; a
   /// frozen Variable missing from `state` gets its frozen value.
   std::vector<std::pair<InstanceObject *, mlir::Value>> varValues(const VarState &state,
@@ -79,6 +92,7 @@ private:
     return out;
   }
   mlir::Value frozenValue(InstanceObject *var);
+  mlir::Value captureVariable(InstanceObject *var);
   struct DynVar {
     InstanceObject *var;
     mlir::Value current;

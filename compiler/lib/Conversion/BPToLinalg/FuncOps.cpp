@@ -77,6 +77,10 @@ bool retargetDestination(RewriterBase &rewriter, Value value, Value var) {
     rewriter.modifyOpInPlace(dps, [&] { init->set(var); });
     return true;
   }
+  // Only through a destination this op alone uses (a shared fill would make
+  // another op write the Variable too).
+  if (!dest.hasOneUse())
+    return false;
   return retargetDestination(rewriter, dest, var);
 }
 
