@@ -14,5 +14,8 @@ config.environment["PATH"] = os.pathsep.join(
 # Generated model headers include bpc/runtime.h; e2e drivers compile against
 # it. Listed before %bpc, which would otherwise match its prefix.
 config.substitutions.append(("%bpc_runtime_include", config.bpc_runtime_include))
+# The static runtime, for drivers that call it directly (bpc/random.h): a
+# model library exports only its prefix_* entry points. It is C++.
+config.substitutions.append(("%bpc_runtime_lib", config.bpc_runtime_lib + " -lstdc++"))
 config.substitutions.append(("%bpc", os.path.join(config.bpc_bin_dir, "bpc")))
 config.substitutions.append(("%examples", os.path.join(config.bpc_source_dir, "examples")))

@@ -106,3 +106,7 @@ void DiagnosticEngine::error(const llvm::Twine &message) {
   ++numErrors;
   os << "bpc: error: " << message << "\n";
 }
+
+void DiagnosticEngine::warning(const llvm::Twine &message) {
+  os << "bpc: warning: " << message << "\n";
+}

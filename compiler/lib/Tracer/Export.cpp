@@ -1,7 +1,8 @@
 //===- Export.cpp - bpc build: trace the module's jit objects -------------===//
 //
 // Runs the module as a library, traces every exported jit object into one bp
-// module and describes the result for the C ABI (DESIGN.md §4a): Variables
+// module and describes the result for the C ABI (DESIGN.md §4a): the
+// model's Variables (dyn, frozen and unused alike; the rule is in Export.h)
 // with their paths and initial values, and per function the argument and
 // result shapes in the symbols of the parameters' annotations.
 //
@@ -18,6 +19,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <cstring>
 
@@ -188,11 +190,11 @@ void reportManifestError(Interp &in, const ManifestError &e) {
   in.diags.note(buffer, ast::Loc{offset, offset}, e.hint);
 }
 
-/// A Variable's path, dtype, shape and current (frozen-at-build) contents.
+/// A Variable's dtype, shape and current (frozen-at-build) contents; the
+/// caller names it.
 VariableSpec variableSpec(ArrayRuntime &rt, const Value &var) {
   const ArrayState &a = *rt.asArray(var);
   VariableSpec spec;
-  spec.name = variablePath(rt.in, var);
   spec.dtype = abiDType(a.dtype);
   spec.shape.assign(a.shape.begin(), a.shape.end());
   spec.initial.resize(a.numElements() * bpc::dtypeSize(spec.dtype));
@@ -201,9 +203,20 @@ VariableSpec variableSpec(ArrayRuntime &rt, const Value &var) {
   return spec;
 }
 
-/// The entry of exported jit `name`, whose kernel is the bp.func `func`.
-FunctionSpec functionSpec(const std::string &name, const JitState &jit,
-                          bp::FuncOp func, llvm::ArrayRef<Value> variables) {
+/// An exported jit object: its module-level name, its state and the
+/// Variables its trace froze (TraceContext::frozenVariables()).
+struct Exported {
+  std::string name;
+  JitState *jit;
+  std::vector<Value> frozen;
+};
+
+/// The entry of exported jit `e`, whose kernel is the bp.func `func`;
+/// `index` numbers the context's Variables.
+FunctionSpec functionSpec(const Exported &e, bp::FuncOp func,
+                          const llvm::DenseMap<const Object *, int32_t> &index) {
+  const std::string &name = e.name;
+  const JitState &jit = *e.jit;
   FunctionSpec spec;
   spec.name = name;
   spec.kernel = func.getSymName().str();
@@ -222,26 +235,107 @@ FunctionSpec functionSpec(const std::string &name, const JitState &jit,
   for (unsigned i = 0; i < numResults; ++i)
     spec.results.push_back(tensorSpec("out" + (numResults > 1 ? std::to_string(i) : ""),
                                       ret->getOperand(i), dims, name));
-  for (const Value &v : jit.dynVars) {
-    auto it = llvm::find_if(variables,
-                            [&](const Value &x) { return x.getObject() == v.getObject(); });
-    spec.varIndices.push_back(static_cast<int32_t>(it - variables.begin()));
-  }
+  for (const Value &v : jit.dynVars)
+    spec.varIndices.push_back(index.lookup(v.getObject()));
+  for (const Value &v : e.frozen)
+    spec.frozenIndices.push_back(index.lookup(v.getObject()));
   return spec;
+}
+
+/// A Variable of the context and its name in the C ABI.
+struct ContextVariable {
+  std::string name;
+  Value var;
+};
+
+/// Why the C ABI cannot carry Variable `var` under `name`, or "". `names`
+/// are those taken already, `usedNames` those of Variables that exported
+/// functions use, which an unused Variable (`isUsed` false) must leave.
+std::string unnameable(ArrayRuntime &rt, const std::string &name, const Value &var,
+                       bool isUsed, const llvm::StringSet<> &names,
+                       const llvm::StringSet<> &usedNames) {
+  if (name.find('\0') != std::string::npos)
+    return "its path contains a NUL character";
+  if (names.contains(name))
+    return "an earlier Variable has the same path (a dict key with a '.' in it?)";
+  if (!isUsed && usedNames.contains(name))
+    return "a Variable that an exported function uses has the same path (a dict key with a "
+           "'.' in it?)";
+  if (rt.asArray(var)->shape.size() > 8)
+    return "it has rank " + std::to_string(rt.asArray(var)->shape.size()) +
+           ", more than the C ABI's 8";
+  return "";
+}
+
+/// The Variables of the context, in ABI order (DESIGN.md §3, §4a; the rule
+/// is documented in bpc/Tracer/Export.h). Returns false after reporting an
+/// error.
+bool contextVariables(Interp &in, DiagnosticEngine &diags, llvm::ArrayRef<Exported> exported,
+                      std::vector<ContextVariable> &out) {
+  ArrayRuntime &rt = in.arrayRuntime();
+  // The Variables the exported functions touch, each with the name it gets
+  // if no global reaches it: after the first function that touches it.
+  llvm::DenseMap<const Object *, std::string> touched;
+  std::vector<Value> touchedOrder;
+  for (const Exported &e : exported) {
+    auto note = [&](llvm::ArrayRef<Value> vars, const char *what) {
+      for (size_t k = 0; k < vars.size(); ++k)
+        if (touched.try_emplace(vars[k].getObject(), e.name + "." + what + "." + std::to_string(k))
+                .second)
+          touchedOrder.push_back(vars[k]);
+    };
+    note(e.jit->dynVars, "dyn_vars");
+    note(e.frozen, "frozen");
+  }
+  std::vector<ReachableVariable> reachable = reachableVariables(in);
+  llvm::StringSet<> names, usedNames;
+  for (const ReachableVariable &r : reachable)
+    if (touched.count(r.var.getObject()))
+      usedNames.insert(r.path);
+  llvm::SmallPtrSet<const Object *, 16> listed;
+  bool ok = true;
+  auto add = [&](const std::string &name, const Value &var, bool isTouched) {
+    std::string why = unnameable(rt, name, var, isTouched, names, usedNames);
+    if (!why.empty()) {
+      if (isTouched) {
+        diags.error("Variable '" + name + "' of an exported function cannot be part of the C "
+                    "interface: " + why);
+        ok = false;
+      } else {
+        diags.warning("Variable '" + name + "' is left out of the C interface (no exported "
+                      "function uses it): " + why);
+      }
+      return;
+    }
+    names.insert(name);
+    listed.insert(var.getObject());
+    out.push_back({name, var});
+  };
+  for (const ReachableVariable &r : reachable) {
+    bool isTouched = touched.count(r.var.getObject());
+    if (r.viaModule && !isTouched)
+      continue; // library state no exported function uses
+    add(r.path, r.var, isTouched);
+  }
+  for (const Value &v : touchedOrder)
+    if (!listed.contains(v.getObject()))
+      add(touched.lookup(v.getObject()), v, true);
+  return ok;
 }
 
 /// Traces every module-level name bound to a jit object into `bp` as
 /// `bp.func @name`, in the module's order, and verifies the module. Returns
-/// the exit status; `exported` lists the names and their jit objects.
+/// the exit status; `exported` lists the names, their jit objects and the
+/// Variables each froze.
 int traceExports(Interp &in, DiagnosticEngine &diags, mlir::ModuleOp bp,
-                 std::vector<std::pair<std::string, JitState *>> &exported) {
+                 std::vector<Exported> &exported) {
   ArrayRuntime &rt = in.arrayRuntime();
   auto globals = in.globals->vars.items();
   try {
     for (auto &[name, value] : globals)
       if (JitState *jit = asJit(value)) {
-        traceForExport(rt, value, name, bp);
-        exported.emplace_back(name, jit);
+        std::vector<Value> frozen = traceForExport(rt, value, name, bp);
+        exported.push_back({name, jit, std::move(frozen)});
       }
   } catch (PyException &e) {
     in.reportUncaught(e.value);
@@ -265,27 +359,26 @@ int bpc::tracer::exportModel(const ast::Module &module, DiagnosticEngine &diags,
   options.afterRun = [&](Interp &in) {
     ArrayRuntime &rt = in.arrayRuntime();
     mlir::OwningOpRef<mlir::ModuleOp> bp = mlir::ModuleOp::create(rt.loc(ast::Loc()));
-    std::vector<std::pair<std::string, JitState *>> exported;
+    std::vector<Exported> exported;
     if (int status = traceExports(in, diags, *bp, exported))
       return status;
-    // The context's mutable state is the exported functions' dyn Variables,
-    // in the order the functions and their dyn_vars (vars() order for
-    // `bm.jit(obj)`) list them, each once. Other Variables are constants
-    // frozen into the kernels.
-    std::vector<Value> variables;
-    llvm::SmallPtrSet<const Object *, 16> seen;
-    for (auto &[name, jit] : exported)
-      for (const Value &v : jit->dynVars)
-        if (seen.insert(v.getObject()).second)
-          variables.push_back(v);
+    // The context holds every Variable of the model, not only the dyn ones
+    // (Export.h). The values now are those the traces froze.
+    std::vector<ContextVariable> variables;
+    if (!contextVariables(in, diags, exported, variables))
+      return 1;
     ModelManifest manifest;
     manifest.prefix = prefix.str();
-    for (const Value &v : variables)
-      manifest.variables.push_back(variableSpec(rt, v));
+    llvm::DenseMap<const Object *, int32_t> index;
+    for (const ContextVariable &v : variables) {
+      index[v.var.getObject()] = static_cast<int32_t>(manifest.variables.size());
+      manifest.variables.push_back(variableSpec(rt, v.var));
+      manifest.variables.back().name = v.name;
+    }
     try {
-      for (auto &[name, jit] : exported) {
-        auto func = bp->lookupSymbol<bp::FuncOp>(name);
-        manifest.functions.push_back(functionSpec(name, *jit, func, variables));
+      for (const Exported &e : exported) {
+        auto func = bp->lookupSymbol<bp::FuncOp>(e.name);
+        manifest.functions.push_back(functionSpec(e, func, index));
       }
     } catch (ManifestError &e) {
       reportManifestError(in, e);
@@ -309,7 +402,7 @@ int bpc::tracer::emitBP(const ast::Module &module, DiagnosticEngine &diags,
   options.afterRun = [&](Interp &in) {
     mlir::OwningOpRef<mlir::ModuleOp> bp =
         mlir::ModuleOp::create(in.arrayRuntime().loc(ast::Loc()));
-    std::vector<std::pair<std::string, JitState *>> exported;
+    std::vector<Exported> exported;
     if (int status = traceExports(in, diags, *bp, exported))
       return status;
     mlir::OpPrintingFlags flags;

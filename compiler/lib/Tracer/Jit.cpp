@@ -105,9 +105,10 @@ struct ActiveTrace {
 };
 
 /// Traces one specialisation. `actual` holds the call's arguments (`bpc
-/// run`) or is null (`bpc build`: types from annotations).
-void trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module, llvm::StringRef name,
-           const CallArgs *actual) {
+/// run`) or is null (`bpc build`: types from annotations). Returns the
+/// Variables it froze (TraceContext::frozenVariables()).
+std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
+                         llvm::StringRef name, const CallArgs *actual) {
   Interp &in = rt.in;
   auto *fn = jit.function.dyn<FunctionObject>();
   const std::vector<ast::Param> &params = *fn->params;
@@ -197,6 +198,10 @@ void trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module, llvm::StringR
   else if (!result.isNone())
     addResult(result.isNumber() ? rt.toArray(result) : result);
   tc.finish(results);
+  std::vector<Value> frozen;
+  for (InstanceObject *var : tc.frozenVariables())
+    frozen.push_back(Value(var));
+  return frozen;
 }
 
 std::string signature(ArrayRuntime &rt, const CallArgs &args) {
@@ -263,9 +268,9 @@ Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
 
 } // namespace
 
-void bpc::tracer::traceForExport(ArrayRuntime &rt, const Value &jitValue, llvm::StringRef name,
-                                 mlir::ModuleOp module) {
-  trace(rt, *asJit(jitValue), module, name, nullptr);
+std::vector<Value> bpc::tracer::traceForExport(ArrayRuntime &rt, const Value &jitValue,
+                                               llvm::StringRef name, mlir::ModuleOp module) {
+  return trace(rt, *asJit(jitValue), module, name, nullptr);
 }
 
 Value bpc::tracer::makeJit(ArrayRuntime &rt, CallArgs &args) {

@@ -5,6 +5,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallPtrSet.h"
 
 using namespace bpc;
@@ -34,6 +35,8 @@ TraceContext::TraceContext(ArrayRuntime &rt, mlir::ModuleOp module, llvm::String
     auto *inst = vars[i].dyn<InstanceObject>();
     unsigned arg = argTypes.size() + i;
     std::string path = variablePath(rt.in, vars[i]);
+    if (path.empty()) // no global reaches it (a closure holds it, say)
+      path = name.str() + ".dyn_vars." + std::to_string(i);
     func.setArgAttr(arg, "bp.var", builder.getStringAttr(path));
     // Variables carry their path as a NameLoc (STYLE.md, Locations).
     entry.getArgument(arg).setLoc(mlir::NameLoc::get(builder.getStringAttr(path)));
@@ -79,8 +82,9 @@ mlir::Value TraceContext::frozenValue(InstanceObject *var) {
     return found->second;
   ArrayState &a = *static_cast<ArrayState *>(var->native.get());
   std::string path = variablePath(rt.in, Value(var));
-  if (path.empty())
-    path = "frozen";
+  if (path.empty()) // no global reaches it: named after this function
+    path = func.getSymName().str() + ".frozen." +
+           std::to_string(llvm::find(frozenReads, var) - frozenReads.begin());
   auto attr = denseAttrOf(&rt.context, a);
   // Another function may have frozen the same Variable at another value.
   mlir::SymbolTable symbols(module);
@@ -103,6 +107,8 @@ mlir::Value TraceContext::frozenValue(InstanceObject *var) {
   mlir::Value v = builder.create<bp::FrozenOp>(mlir::NameLoc::get(builder.getStringAttr(path)),
                                                attr.getType(), name);
   frozen[var] = v;
+  if (frozenSeen.insert(var).second)
+    frozenReads.push_back(var);
   return v;
 }
 
@@ -210,63 +216,96 @@ void TraceContext::finish(llvm::ArrayRef<mlir::Value> results) {
 //===----------------------------------------------------------------------===//
 
 namespace {
-/// Depth-first search through objects, lists, tuples and dicts, in
-/// insertion order, so the first path found is the one vars() would list.
-bool findPath(Interp &in, const Value &v, const Object *target, std::string &path,
-              llvm::SmallPtrSetImpl<const Object *> &seen, unsigned depth) {
-  if (!v.isObject() || depth > 32)
+/// Depth-first search through objects, lists, tuples, dicts and library
+/// modules, in insertion order, so that the first path at which a Variable
+/// is met is the one vars() would list. `visit` gets each Variable once, at
+/// that path; returning true stops the search. `viaModule` tells whether the
+/// path passes through a module (library state such as bm.random.DEFAULT).
+class VariableWalk {
+public:
+  using Visitor =
+      llvm::function_ref<bool(const std::string &path, const Value &var, bool viaModule)>;
+
+  VariableWalk(Interp &in, Visitor visitor) : in(in), rt(in.arrayRuntime()), visitor(visitor) {}
+
+  /// Walks the module's globals in order; true when the visitor stopped it.
+  bool run() {
+    for (auto &[name, value] : in.globals->vars.items()) {
+      std::string path = name;
+      if (walk(value, path, false, 0))
+        return true;
+    }
     return false;
-  const Object *o = v.getObject();
-  if (o == target)
-    return true;
-  if (!seen.insert(o).second)
-    return false;
-  auto visit = [&](const std::string &key, const Value &child) {
-    size_t mark = path.size();
-    path += (path.empty() ? "" : ".") + key;
-    if (findPath(in, child, target, path, seen, depth + 1))
-      return true;
-    path.resize(mark);
-    return false;
-  };
-  if (auto *inst = llvm::dyn_cast<InstanceObject>(o)) {
-    if (inst->native) // arrays and jit objects hold no Variables
-      return false;
-    for (auto &[key, child] : inst->attrs.items())
-      if (visit(key, child))
-        return true;
-  } else if (auto *l = llvm::dyn_cast<ListObject>(o)) {
-    for (size_t i = 0; i < l->items.size(); ++i)
-      if (visit(std::to_string(i), l->items[i]))
-        return true;
-  } else if (auto *t = llvm::dyn_cast<TupleObject>(o)) {
-    for (size_t i = 0; i < t->items.size(); ++i)
-      if (visit(std::to_string(i), t->items[i]))
-        return true;
-  } else if (auto *d = llvm::dyn_cast<DictObject>(o)) {
-    for (const HashTable::Entry &e : d->table.rawEntries())
-      if (e.live && visit(in.str(e.key), e.value))
-        return true;
-  } else if (auto *m = llvm::dyn_cast<ModuleObject>(o)) {
-    // Library modules hold Variables too: `bm.random.DEFAULT`.
-    for (auto &[key, child] : m->attrs.items())
-      if ((child.is<ModuleObject>() || child.is<InstanceObject>()) && visit(key, child))
-        return true;
   }
-  return false;
-}
+
+private:
+  bool walk(const Value &v, std::string &path, bool viaModule, unsigned depth) {
+    if (!v.isObject() || depth > 32)
+      return false;
+    const Object *o = v.getObject();
+    if (!seen.insert(o).second)
+      return false;
+    auto child = [&](const std::string &key, const Value &c, bool module) {
+      size_t mark = path.size();
+      path += "." + key;
+      bool stop = walk(c, path, module, depth + 1);
+      path.resize(mark);
+      return stop;
+    };
+    if (auto *inst = llvm::dyn_cast<InstanceObject>(o)) {
+      if (rt.isVariable(v))
+        return visitor(path, v, viaModule);
+      if (inst->native) // arrays, jit objects and collectors are not walked
+        return false;
+      for (auto &[key, c] : inst->attrs.items())
+        if (child(key, c, viaModule))
+          return true;
+    } else if (auto *l = llvm::dyn_cast<ListObject>(o)) {
+      for (size_t i = 0; i < l->items.size(); ++i)
+        if (child(std::to_string(i), l->items[i], viaModule))
+          return true;
+    } else if (auto *t = llvm::dyn_cast<TupleObject>(o)) {
+      for (size_t i = 0; i < t->items.size(); ++i)
+        if (child(std::to_string(i), t->items[i], viaModule))
+          return true;
+    } else if (auto *d = llvm::dyn_cast<DictObject>(o)) {
+      for (const HashTable::Entry &e : d->table.rawEntries())
+        if (e.live && child(in.str(e.key), e.value, viaModule))
+          return true;
+    } else if (auto *m = llvm::dyn_cast<ModuleObject>(o)) {
+      // Library modules hold Variables too: `bm.random.DEFAULT`.
+      for (auto &[key, c] : m->attrs.items())
+        if ((c.is<ModuleObject>() || c.is<InstanceObject>()) && child(key, c, true))
+          return true;
+    }
+    return false;
+  }
+
+  Interp &in;
+  ArrayRuntime &rt;
+  Visitor visitor;
+  llvm::SmallPtrSet<const Object *, 32> seen;
+};
 } // namespace
 
 std::string bpc::tracer::variablePath(Interp &in, const Value &var) {
-  llvm::SmallPtrSet<const Object *, 32> seen;
-  for (auto &[name, value] : in.globals->vars.items()) {
-    std::string path;
-    if (value.isObject() && value.getObject() == var.getObject())
-      return name;
-    if (findPath(in, value, var.getObject(), path, seen, 0))
-      return name + "." + path;
-  }
-  return "";
+  std::string found;
+  VariableWalk(in, [&](const std::string &path, const Value &v, bool) {
+    if (v.getObject() != var.getObject())
+      return false;
+    found = path;
+    return true;
+  }).run();
+  return found;
+}
+
+std::vector<ReachableVariable> bpc::tracer::reachableVariables(Interp &in) {
+  std::vector<ReachableVariable> out;
+  VariableWalk(in, [&](const std::string &path, const Value &v, bool viaModule) {
+    out.push_back({path, v, viaModule});
+    return false;
+  }).run();
+  return out;
 }
 
 mlir::DenseElementsAttr bpc::tracer::denseAttrOf(mlir::MLIRContext *ctx, const ArrayState &a) {

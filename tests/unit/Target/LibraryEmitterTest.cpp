@@ -64,6 +64,43 @@ bpc_status model_selu_jit(model_ctx *ctx, const bpc_array *x, bpc_array *out);
   CHECK(emitModelHeader(bpc::test::seedManifest(Dim::named("d"))) == expected);
 }
 
+TEST_CASE("library emitter: the header marks frozen and unused Variables") {
+  // selu_jit reads lr.w as a constant; lr.b is used by no function.
+  ModelManifest manifest = bpc::test::seedManifest(Dim::named("d"));
+  VariableSpec b;
+  b.name = "lr.b";
+  b.dtype = DType::F64;
+  b.shape = {2, 3};
+  manifest.variables.push_back(b);
+  manifest.functions[1].frozenIndices = {0};
+  std::string header = emitModelHeader(manifest);
+  const char *variables = R"(/* Variables by their path from the module, in this order:
+     lr.w: f32[10] (frozen in selu_jit)
+     lr.b: f64[2, 3] (unused)
+   All of the model's Variables are in the context: get_var, set_var,
+   save and load cover every one. A Variable frozen in a function is a
+   constant of that function (not in its dyn_vars): as in BrainPy, the
+   function keeps computing with the value the Variable had when it was
+   traced at build time (its initial value), whatever set_var or load
+   store later; get_var, save and the functions that update it see the
+   stored value.
+   An unused Variable is one that no exported function reads or writes. */
+int model_var_count)";
+  CHECK(header.find(variables) != std::string::npos);
+  CHECK(header.find("/* X: f32[n, d], Y: f32[n] -> (none); updates lr.w */\n") !=
+        std::string::npos);
+  CHECK(header.find("/* x: f32[n] -> out: f32[n]; frozen lr.w */\n") != std::string::npos);
+
+  // Without frozen Variables only the unused sentence is added.
+  manifest.functions[1].frozenIndices.clear();
+  header = emitModelHeader(manifest);
+  CHECK(header.find(R"(     lr.b: f64[2, 3] (unused)
+   All of the model's Variables are in the context: get_var, set_var,
+   save and load cover every one.
+   An unused Variable is one that no exported function reads or writes. */
+)") != std::string::npos);
+}
+
 TEST_CASE("library emitter: unusable parameter names and functions without arguments") {
   ModelManifest manifest;
   manifest.prefix = "m";
@@ -146,6 +183,9 @@ TEST_CASE("library emitter: manifests the C ABI cannot express are rejected") {
   bad = manifest;
   bad.functions[0].varIndices = {1};
   CHECK(message(bad) == "lr_jit: Variable index 1 out of range");
+  bad = manifest;
+  bad.functions[1].frozenIndices = {-1};
+  CHECK(message(bad) == "selu_jit: frozen Variable index -1 out of range");
   bad = manifest;
   bad.variables[0].initial.pop_back();
   CHECK(message(bad) == "Variable 'lr.w': initial data has 39 bytes, expected 40");

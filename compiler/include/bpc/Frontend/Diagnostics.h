@@ -33,6 +33,8 @@ public:
   void note(unsigned bufferId, ast::Loc loc, const llvm::Twine &message);
   /// An error with no source position (I/O, usage).
   void error(const llvm::Twine &message);
+  /// A warning with no source position.
+  void warning(const llvm::Twine &message);
 
   unsigned errorCount() const { return numErrors; }
   bool hasErrors() const { return numErrors != 0; }

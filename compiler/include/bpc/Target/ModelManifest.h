@@ -64,7 +64,11 @@ struct TensorSpec {
   std::vector<Dim> dims; ///< Empty for a rank-0 array.
 };
 
-/// A Variable of the model, in ABI (`vars()`) order.
+/// A Variable of the model, in ABI (`vars()`) order. The context holds every
+/// Variable the manifest lists, whether or not a function updates it: the
+/// dyn Variables of the exported functions, the Variables they read as
+/// constants (frozen into their kernels) and the module's other Variables
+/// (see exportModel, bpc/Tracer/Export.h, for which are listed).
 struct VariableSpec {
   std::string name; ///< Path from the module, e.g. "lr.w".
   DType dtype = DType::F32;
@@ -83,6 +87,12 @@ struct FunctionSpec {
   /// The dyn Variables the kernel takes after its arguments, as indices into
   /// ModelManifest::variables, in kernel parameter order.
   std::vector<int32_t> varIndices;
+  /// The Variables the kernel reads as constants, frozen into it at their
+  /// initial values, as indices into ModelManifest::variables in the order
+  /// the function first reads them. Documentation only (the header names
+  /// them): the kernel does not take them, so set_var and load do not
+  /// change what it computes.
+  std::vector<int32_t> frozenIndices;
 };
 
 struct ModelManifest {

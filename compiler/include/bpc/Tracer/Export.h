@@ -30,6 +30,29 @@ using ExportConsumer = std::function<int(mlir::ModuleOp bp, const ModelManifest 
 /// the exported jit objects, builds the manifest with `prefix` and calls
 /// `consume`. Errors (uncaught exceptions, a result shape that the C header
 /// cannot express) are reported through `diags` and give exit status 1.
+///
+/// The manifest's Variables (the context's, in the order of var_name and of
+/// state files; DESIGN.md §3, §4a) are all of the model's Variables, whether
+/// an exported function updates them (dyn_vars), reads them as constants
+/// (frozen into its kernel) or does not use them at all:
+///
+///  1. every Variable reachable from the module's globals: the globals in
+///     the order the module binds them, then attributes, list and tuple
+///     items and dict entries in insertion order, depth first (the order
+///     of `vars()`; a Variable reached twice is listed once, under the
+///     first path: `lr.w`, `net.layers.0.b`, `b`). A Variable reached only
+///     through an imported module (library state: `bm.random.DEFAULT`) is
+///     listed only when an exported function uses it;
+///  2. then the Variables an exported function uses that no global reaches
+///     (held by a closure, say), named after the first function that uses
+///     them: `f.dyn_vars.K` (item K of its dyn_vars) or `f.frozen.K` (the
+///     K-th Variable it reads as a constant).
+///
+/// A Variable no function uses whose path the C ABI cannot carry (it
+/// repeats an earlier path, contains a NUL, or its rank exceeds 8) is left
+/// out with a warning; for a Variable a function uses that is an error.
+/// Initial values are the values at the end of the module's run, which are
+/// the values the traces froze.
 int exportModel(const ast::Module &module, DiagnosticEngine &diags, llvm::StringRef prefix,
                 llvm::raw_ostream &printOut, const ExportConsumer &consume);
 

@@ -33,8 +33,10 @@ void installJitClass(ArrayRuntime &rt);
 /// The jit state of `v`, or null.
 JitState *asJit(const Value &v);
 /// Traces `jit` from its annotations into `module` as `bp.func @name`.
-void traceForExport(ArrayRuntime &rt, const Value &jit, llvm::StringRef name,
-                    mlir::ModuleOp module);
+/// Returns the non-dyn Variables the function reads, frozen into it at their
+/// values now, in the order it first reads them.
+std::vector<Value> traceForExport(ArrayRuntime &rt, const Value &jit, llvm::StringRef name,
+                                  mlir::ModuleOp module);
 /// The Variables of a dyn_vars argument: a Variable, a list/tuple/dict of
 /// them, or a vars() collection; each listed once.
 std::vector<Value> collectVariables(ArrayRuntime &rt, const Value &v);

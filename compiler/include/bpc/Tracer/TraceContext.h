@@ -15,6 +15,10 @@
 #include "bpc/Tracer/ArrayRuntime.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <string>
+#include <vector>
 
 namespace bpc::tracer {
 
@@ -83,6 +87,11 @@ public:
   void finish(llvm::ArrayRef<mlir::Value> results);
   /// Leaves the function in the module (finish() succeeded).
   bool finished = false;
+  /// The non-dyn Variables this trace froze into bp.globals, in the order
+  /// it first read them, each once. One that no global reaches is named
+  /// `<function>.frozen.<its index here>` (a dyn one `<function>.dyn_vars.<i>`),
+  /// as the library's manifest names it (bpc/Tracer/Export.h).
+  const std::vector<InstanceObject *> &frozenVariables() const { return frozenReads; }
 
 private:
   std::vector<mlir::Value> currentDyn() const {
@@ -100,11 +109,27 @@ private:
   std::vector<DynVar> dynVars;
   llvm::DenseMap<InstanceObject *, unsigned> dynIndex;
   llvm::DenseMap<InstanceObject *, mlir::Value> frozen;
+  std::vector<InstanceObject *> frozenReads;
+  llvm::SmallPtrSet<InstanceObject *, 8> frozenSeen;
 };
 
 /// The path of `var` from the module's globals (`lr.w`, `net.layers.0.b`),
 /// or "" when no global reaches it.
 std::string variablePath(Interp &in, const Value &var);
+
+/// A Variable met by reachableVariables().
+struct ReachableVariable {
+  std::string path; ///< As variablePath() names it.
+  Value var;
+  /// The path passes through a module: the Variable is library state
+  /// (`bm.random.DEFAULT`), not the model's own.
+  bool viaModule = false;
+};
+
+/// Every Variable reachable from the module's globals (in their order, then
+/// attributes, list/tuple items and dict entries in insertion order, depth
+/// first: vars() order), each once, at the path variablePath() gives it.
+std::vector<ReachableVariable> reachableVariables(Interp &in);
 
 /// A DenseElementsAttr with the concrete array's contents.
 mlir::DenseElementsAttr denseAttrOf(mlir::MLIRContext *ctx, const ArrayState &a);

@@ -463,10 +463,43 @@ std::string bpc::emitModelHeader(const ModelManifest &manifest) {
       "const char *{0}_last_error(const {0}_ctx *ctx); /* message of the last failed call */\n\n",
       p, guard);
 
+  // Per Variable, the functions that update it and those that froze it.
+  std::vector<std::vector<std::string>> updatedBy(manifest.variables.size()),
+      frozenIn(manifest.variables.size());
+  for (const FunctionSpec &func : manifest.functions) {
+    for (int32_t v : func.varIndices)
+      updatedBy[v].push_back(func.name);
+    for (int32_t v : func.frozenIndices)
+      frozenIn[v].push_back(func.name);
+  }
+  bool anyFrozen = false, anyUnused = false;
   out += "/* Variables by their path from the module, in this order:";
-  for (const VariableSpec &var : manifest.variables)
+  for (size_t v = 0; v < manifest.variables.size(); ++v) {
+    const VariableSpec &var = manifest.variables[v];
     out += fmt::format("\n     {}: {}", var.name, shapeText(var.dtype, fixedDims(var.shape)));
-  out += manifest.variables.empty() ? " none */\n" : " */\n";
+    if (!frozenIn[v].empty()) {
+      out += fmt::format(" (frozen in {})", llvm::join(frozenIn[v], ", "));
+      anyFrozen = true;
+    } else if (updatedBy[v].empty()) {
+      out += " (unused)";
+      anyUnused = true;
+    }
+  }
+  if (manifest.variables.empty())
+    out += " none";
+  if (anyFrozen || anyUnused)
+    out += "\n   All of the model's Variables are in the context: get_var, set_var,\n"
+           "   save and load cover every one.";
+  if (anyFrozen)
+    out += " A Variable frozen in a function is a\n"
+           "   constant of that function (not in its dyn_vars): as in BrainPy, the\n"
+           "   function keeps computing with the value the Variable had when it was\n"
+           "   traced at build time (its initial value), whatever set_var or load\n"
+           "   store later; get_var, save and the functions that update it see the\n"
+           "   stored value.";
+  if (anyUnused)
+    out += "\n   An unused Variable is one that no exported function reads or writes.";
+  out += " */\n";
   out += fmt::format(
       "int {0}_var_count(const {0}_ctx *ctx);\n"
       "const char *{0}_var_name(const {0}_ctx *ctx, int i);\n"
@@ -489,12 +522,16 @@ std::string bpc::emitModelHeader(const ModelManifest &manifest) {
     for (size_t i = 0; i < func.results.size(); ++i)
       results.push_back(names[func.args.size() + i] + ": " +
                         shapeText(func.results[i].dtype, func.results[i].dims));
+    std::vector<std::string> frozen;
     for (int32_t v : func.varIndices)
       vars.push_back(manifest.variables[v].name);
-    out += fmt::format("\n/* {} -> {}{} */\n{};\n",
+    for (int32_t v : func.frozenIndices)
+      frozen.push_back(manifest.variables[v].name);
+    out += fmt::format("\n/* {} -> {}{}{} */\n{};\n",
                        args.empty() ? "()" : llvm::join(args, ", "),
                        results.empty() ? "(none)" : llvm::join(results, ", "),
                        vars.empty() ? "" : "; updates " + llvm::join(vars, ", "),
+                       frozen.empty() ? "" : "; frozen " + llvm::join(frozen, ", "),
                        wrapperPrototype(manifest, func));
   }
   out += fmt::format("\n#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {} */\n", guard);
@@ -651,6 +688,9 @@ llvm::Error bpc::verifyManifest(const ModelManifest &manifest) {
     for (int32_t v : func.varIndices)
       if (v < 0 || static_cast<size_t>(v) >= manifest.variables.size())
         return makeError(fmt::format("{}: Variable index {} out of range", func.name, v));
+    for (int32_t v : func.frozenIndices)
+      if (v < 0 || static_cast<size_t>(v) >= manifest.variables.size())
+        return makeError(fmt::format("{}: frozen Variable index {} out of range", func.name, v));
   }
   return llvm::Error::success();
 }
