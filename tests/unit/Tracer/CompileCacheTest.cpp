@@ -17,8 +17,11 @@
 
 #include "CacheTestSupport.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <string>
+#include <thread>
+#include <vector>
 
 using bpc::tracer::CacheKey;
 using bpc::tracer::CompileCache;
@@ -234,3 +237,37 @@ TEST_CASE("the cache directory comes from the environment") {
   CHECK(!CompileCache::configFromEnvironment());
 }
 
+
+TEST_CASE("concurrent writers and readers see whole entries or none") {
+  // Each thread has its own cache object on one directory, as concurrent
+  // `bpc run`s have; the bound is small, so eviction runs alongside too.
+  TempDir dir;
+  constexpr int kThreads = 4, kRounds = 150, kKeys = 6;
+  std::atomic<int> bad{0}, hits{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      CompileCache cache = cacheIn(dir, 4 * (CompileCache::kHeaderSize + 4000));
+      for (int r = 0; r < kRounds; ++r) {
+        int k = (r / 2 + t) % kKeys;
+        CacheKey key = CompileCache::makeKey("key " + std::to_string(k), "salt");
+        // Every writer of key k writes a different but valid payload: k's
+        // letter, 1000 to 4000 bytes long.
+        if (r % 3 == 0) {
+          cache.store(key, std::string(1000 + 1000 * t, static_cast<char>('a' + k)));
+          continue;
+        }
+        if (std::optional<std::string> p = cache.load(key)) {
+          ++hits;
+          bool whole = p->size() % 1000 == 0 && p->size() >= 1000 && p->size() <= 4000 &&
+                       p->find_first_not_of(static_cast<char>('a' + k)) == std::string::npos;
+          if (!whole)
+            ++bad;
+        }
+      }
+    });
+  for (std::thread &t : threads)
+    t.join();
+  CHECK(bad == 0);
+  CHECK(hits > 0);
+}
