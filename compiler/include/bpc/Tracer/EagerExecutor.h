@@ -71,7 +71,7 @@ public:
   const Stats &stats() const { return counters; }
   /// The disk cache, or null when it is disabled.
   const CompileCache *diskCache() const { return disk ? &*disk : nullptr; }
-  /// Kernels linked now, and the bytes charged for them.
+  /// How many kernels are linked now.
   size_t kernelsInMemory() const { return lru.size(); }
 
 private:
