@@ -19,3 +19,9 @@ config.substitutions.append(("%bpc_runtime_include", config.bpc_runtime_include)
 config.substitutions.append(("%bpc_runtime_lib", config.bpc_runtime_lib + " -lstdc++"))
 config.substitutions.append(("%bpc", os.path.join(config.bpc_bin_dir, "bpc")))
 config.substitutions.append(("%examples", os.path.join(config.bpc_source_dir, "examples")))
+# `bpc run` keeps compiled kernels in a disk cache: the tests use one of
+# their own (shared by all of them, kept between lit runs), never the user's.
+config.environment["BPC_CACHE_DIR"] = os.path.join(config.test_exec_root, "bpc-cache")
+for var in ["BPC_NO_CACHE", "BPC_CACHE_MAX_MB", "BPC_CACHE_STATS",
+            "BPC_MEMORY_CACHE_KERNELS", "BPC_MEMORY_CACHE_MB"]:
+    config.environment.pop(var, None)

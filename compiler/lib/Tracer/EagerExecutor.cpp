@@ -6,12 +6,22 @@
 #include "bpc/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Export.h"
+
+#include "llvm/ExecutionEngine/Orc/CompileUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/ExecutionEngine/Orc/LLJIT.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/Endian.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -19,48 +29,156 @@
 using namespace bpc;
 using namespace bpc::tracer;
 
-/// A compiled function and the shape of its bufferized signature.
-struct EagerExecutor::Kernel {
-  std::unique_ptr<mlir::ExecutionEngine> engine;
-  std::string symbol;
-  /// Result tensor types of the bp.func (results, then Variables).
-  llvm::SmallVector<mlir::RankedTensorType> resultTypes;
-  unsigned numResults = 0;        // ordinary results of the bp.func
+#ifndef BPC_VERSION
+#define BPC_VERSION "unknown"
+#endif
+
+namespace {
+
+/// The symbol every kernel object exports: `void bpc_kernel_entry(void
+/// **args)`, where args[i] points at the i-th argument of the function's C
+/// interface (a pointer to a memref descriptor), as MLIR's packed calling
+/// convention does.
+constexpr const char *kEntrySymbol = "bpc_kernel_entry";
+
+/// Bump when the payload layout or the code generation settings change.
+constexpr const char *kKernelFormat = "bpc-eager-kernel-v1";
+
+/// The payload stored on disk: u32 results left after bufferization, u32
+/// reserved, then the ELF object.
+constexpr size_t kPayloadHeader = 8;
+
+size_t envSize(const char *name, size_t dflt) {
+  const char *v = std::getenv(name);
+  uint64_t n;
+  if (!v || llvm::StringRef(v).trim().getAsInteger(10, n))
+    return dflt;
+  return static_cast<size_t>(n);
+}
+
+/// Adds `bpc_kernel_entry`, which unpacks its argument array and calls
+/// `ciface` (MLIR's ExecutionEngine builds the same wrapper; it is part of
+/// the object here so that a cached object needs nothing else).
+void addEntryWrapper(llvm::Module &module, llvm::Function &ciface) {
+  llvm::LLVMContext &ctx = module.getContext();
+  llvm::IRBuilder<> b(ctx);
+  llvm::Type *ptr = b.getPtrTy();
+  auto *type = llvm::FunctionType::get(b.getVoidTy(), {ptr}, false);
+  auto *wrapper =
+      llvm::Function::Create(type, llvm::GlobalValue::ExternalLinkage, kEntrySymbol, module);
+  b.SetInsertPoint(llvm::BasicBlock::Create(ctx, "entry", wrapper));
+  llvm::SmallVector<llvm::Value *> args;
+  for (llvm::Argument &arg : ciface.args()) {
+    llvm::Value *slot = b.CreateConstGEP1_64(ptr, wrapper->getArg(0), arg.getArgNo());
+    llvm::Value *where = b.CreateLoad(ptr, slot);
+    args.push_back(b.CreateLoad(arg.getType(), where));
+  }
+  b.CreateCall(&ciface, args);
+  b.CreateRetVoid();
+}
+
+} // namespace
+
+/// A compiled function, linked into its own JITDylib, and the shape of its
+/// bufferized signature.
+struct bpc::tracer::EagerKernel {
+  explicit EagerKernel(EagerExecutor &owner) : owner(owner) {}
+  ~EagerKernel() {
+    if (dylib)
+      llvm::consumeError(owner.jit->getExecutionSession().removeJITDylib(*dylib));
+  }
+  EagerExecutor &owner;
+  llvm::orc::JITDylib *dylib = nullptr;
+  void (*entry)(void **) = nullptr;
+  std::string name; // of the bp.func, for messages
+  struct Result {
+    DType dtype;
+    llvm::SmallVector<int64_t, 4> shape;
+    size_t bytes;
+  };
+  /// The function's ordinary results (Variables are updated in place).
+  llvm::SmallVector<Result, 2> results;
   unsigned bufferizedResults = 0; // results left after bufferization
+  llvm::StringRef text;           // key in the executor's map
+  std::list<EagerKernel *>::iterator lruPos;
+  size_t footprint = 0;
 };
 
 EagerExecutor::EagerExecutor(ArrayRuntime &rt) : rt(rt) {
+  // Nothing here touches LLVM: a script without arrays pays for nothing,
+  // and one whose kernels are all cached never builds a pass pipeline.
+  if (std::optional<CompileCache::Config> config = CompileCache::configFromEnvironment())
+    disk.emplace(std::move(*config));
+  const char *stats = std::getenv("BPC_CACHE_STATS");
+  printStats = stats && *stats && llvm::StringRef(stats) != "0";
+  maxKernels = std::max<size_t>(1, envSize("BPC_MEMORY_CACHE_KERNELS", 4096));
+  maxBytes = envSize("BPC_MEMORY_CACHE_MB", 256) << 20;
+}
+
+EagerExecutor::~EagerExecutor() {
+  lru.clear();
+  byText.clear(); // unloads every kernel while the JIT is still there
+  if (!printStats)
+    return;
+  llvm::outs().flush(); // the script's output first, where both go to one place
+  if (disk) {
+    const CompileCache::Stats &s = disk->stats();
+    llvm::errs() << "bpc cache: hits=" << s.hits << " misses=" << s.misses
+                 << " stored=" << s.stores << " corrupt=" << s.corrupt
+                 << " evicted=" << s.evicted << "\n";
+  } else {
+    llvm::errs() << "bpc cache: disabled\n";
+  }
+  llvm::errs() << "bpc kernels: compiled=" << counters.compiled
+               << " loaded=" << counters.diskHits << " memory-hits=" << counters.memoryHits
+               << " unloaded=" << counters.unloaded << " peak=" << counters.peakInMemory
+               << "\n";
+}
+
+void EagerExecutor::initJit() {
+  if (jit)
+    return;
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
+  auto fail = [&](llvm::Error err) {
+    rt.in.raise(Exc::RuntimeError, "internal error: cannot start the JIT: " +
+                                       llvm::toString(std::move(err)));
+  };
+  auto detected = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!detected)
+    fail(detected.takeError());
+  host = std::make_unique<llvm::orc::JITTargetMachineBuilder>(std::move(*detected));
+  // What LLJIT picks for JITLink on x86-64/AArch64 ELF; objects from the
+  // disk cache must match the linker that loads them.
+  host->setRelocationModel(llvm::Reloc::PIC_);
+  host->setCodeModel(llvm::CodeModel::Small);
+  auto created = llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(*host).create();
+  if (!created)
+    fail(created.takeError());
+  jit = std::move(*created);
 }
-EagerExecutor::~EagerExecutor() = default;
 
-EagerExecutor::Kernel &EagerExecutor::compile(mlir::ModuleOp module, llvm::StringRef name) {
-  std::string key;
-  llvm::raw_string_ostream os(key);
-  module.print(os);
-  std::unique_ptr<Kernel> &slot = cache[key];
-  if (slot)
-    return *slot;
-  auto kernel = std::make_unique<Kernel>();
+const std::string &EagerExecutor::salt() {
+  if (saltText.empty()) {
+    initJit();
+    saltText = std::string(kKernelFormat) + "\nbpc " BPC_VERSION "\n" +
+               CompileCache::buildIdentity() + "\n" + host->getTargetTriple().str() + "\n" +
+               host->getCPU() + "\n" + host->getFeatures().getString() + "\n";
+  }
+  return saltText;
+}
+
+std::string EagerExecutor::compileObject(mlir::ModuleOp original, llvm::StringRef name,
+                                         unsigned &bufferizedResults) {
   // Lower a copy: a jit specialisation's module is kept and printed again.
-  mlir::OwningOpRef<mlir::ModuleOp> owned(module.clone());
-  module = *owned;
-  auto func = llvm::cast<bp::FuncOp>(mlir::SymbolTable::lookupSymbolIn(module, name));
-  // The function type lists the ordinary results; Variables come after.
-  for (mlir::Type t : func.getResultTypes())
-    kernel->resultTypes.push_back(llvm::cast<mlir::RankedTensorType>(t));
-  kernel->numResults = kernel->resultTypes.size();
-  for (mlir::Type t : func.getVarTypes())
-    kernel->resultTypes.push_back(llvm::cast<mlir::RankedTensorType>(t));
-  kernel->symbol = "_mlir_ciface_" + name.str();
-
+  mlir::OwningOpRef<mlir::ModuleOp> owned(original.clone());
+  mlir::ModuleOp module = *owned;
   std::string why;
   mlir::ScopedDiagnosticHandler handler(&rt.context, [&](mlir::Diagnostic &d) {
     why += d.str() + "\n";
     return mlir::success();
   });
-  auto fail = [&](const llvm::Twine &stage) -> Kernel & {
+  auto fail = [&](const llvm::Twine &stage) -> std::string {
     rt.in.raise(Exc::RuntimeError, "internal error: " + stage + " failed: " + why);
   };
   mlir::PassManager toTensors(&rt.context);
@@ -69,43 +187,166 @@ EagerExecutor::Kernel &EagerExecutor::compile(mlir::ModuleOp module, llvm::Strin
   mlir::PassManager toBuffers(&rt.context);
   if (mlir::failed(buildBufferizePipeline(toBuffers)) || mlir::failed(toBuffers.run(module)))
     return fail("lowering '" + name + "' to buffers");
+  bufferizedResults = 0;
   module.walk([&](mlir::func::FuncOp f) {
     if (f.getName() == name)
-      kernel->bufferizedResults = f.getNumResults();
+      bufferizedResults = f.getNumResults();
   });
   mlir::PassManager toLLVM(&rt.context);
   if (mlir::failed(buildCPUToLLVMPipeline(toLLVM)) || mlir::failed(toLLVM.run(module)))
     return fail("lowering '" + name + "' to LLVM");
-  mlir::ExecutionEngineOptions options;
+
+  if (!machine) {
+    auto created = host->createTargetMachine();
+    if (!created) {
+      why = llvm::toString(created.takeError());
+      return fail("creating the host target machine");
+    }
+    machine = std::move(*created);
+  }
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule = mlir::translateModuleToLLVMIR(module, context);
+  if (!llvmModule)
+    return fail("translating '" + name + "' to LLVM IR");
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(machine->getTargetTriple().getTriple());
+  llvm::Function *ciface = llvmModule->getFunction(("_mlir_ciface_" + name).str());
+  if (!ciface)
+    return fail("finding the C interface of '" + name + "'");
+  addEntryWrapper(*llvmModule, *ciface);
   // -O2 without fast-math: eager and jitted code must agree bit for bit.
-  options.transformer = mlir::makeOptimizingTransformer(2, 0, nullptr);
-  auto created = mlir::ExecutionEngine::create(module, options);
-  if (!created)
-    return fail("JIT compilation of '" + name + "': " + llvm::toString(created.takeError()));
-  kernel->engine = std::move(*created);
-  slot = std::move(kernel);
-  return *slot;
+  if (llvm::Error err = mlir::makeOptimizingTransformer(2, 0, nullptr)(llvmModule.get())) {
+    why = llvm::toString(std::move(err));
+    return fail("optimising '" + name + "'");
+  }
+  llvm::orc::SimpleCompiler compile(*machine);
+  auto object = compile(*llvmModule);
+  if (!object) {
+    why = llvm::toString(object.takeError());
+    return fail("generating code for '" + name + "'");
+  }
+  return (*object)->getBuffer().str();
 }
 
-namespace {
-/// A strided memref descriptor of any rank: every field is 8 bytes.
-using Descriptor = llvm::SmallVector<int64_t, 16>;
-
-Descriptor describe(void *data, llvm::ArrayRef<int64_t> shape) {
-  Descriptor d = {reinterpret_cast<int64_t>(data), reinterpret_cast<int64_t>(data), 0};
-  d.append(shape.begin(), shape.end());
-  llvm::SmallVector<int64_t> strides(shape.size(), 1);
-  for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i)
-    strides[i] = strides[i + 1] * shape[i + 1];
-  d.append(strides.begin(), strides.end());
-  return d;
+std::shared_ptr<EagerKernel> EagerExecutor::link(llvm::StringRef object, std::string *why) {
+  auto kernel = std::make_shared<EagerKernel>(*this);
+  // A bare JITDylib per kernel (every kernel defines the same symbols), which
+  // sees only the process's own symbols (malloc, free, libm); unloading the
+  // kernel removes it with its code.
+  llvm::orc::JITDylib &dylib = jit->getExecutionSession().createBareJITDylib(
+      "bpc-kernel-" + std::to_string(nextDylib++));
+  kernel->dylib = &dylib;
+  dylib.addToLinkOrder(*jit->getProcessSymbolsJITDylib());
+  if (llvm::Error err = jit->addObjectFile(
+          dylib, llvm::MemoryBuffer::getMemBufferCopy(object, "bpc-kernel"))) {
+    *why = llvm::toString(std::move(err));
+    return nullptr; // the kernel's destructor removes the JITDylib
+  }
+  auto entry = jit->lookup(dylib, kEntrySymbol);
+  if (!entry) {
+    *why = llvm::toString(entry.takeError());
+    return nullptr;
+  }
+  kernel->entry = entry->toPtr<void (*)(void **)>();
+  return kernel;
 }
 
-} // namespace
+std::shared_ptr<EagerKernel> EagerExecutor::kernel(mlir::ModuleOp module, llvm::StringRef name) {
+  std::string text;
+  {
+    llvm::raw_string_ostream os(text);
+    module.print(os);
+  }
+  auto found = byText.find(text);
+  if (found != byText.end()) {
+    ++counters.memoryHits;
+    touch(*found->second);
+    return found->second;
+  }
+  initJit();
+
+  std::shared_ptr<EagerKernel> kernel;
+  std::optional<CacheKey> key;
+  size_t objectBytes = 0;
+  if (disk) {
+    key = CompileCache::makeKey(text, salt());
+    if (std::optional<std::string> payload = disk->load(*key);
+        payload && payload->size() > kPayloadHeader) {
+      std::string why;
+      kernel = link(llvm::StringRef(*payload).drop_front(kPayloadHeader), &why);
+      if (kernel) {
+        kernel->bufferizedResults = llvm::support::endian::read32le(payload->data());
+        objectBytes = payload->size();
+        ++counters.diskHits;
+      }
+      // An object that does not link is compiled again and replaced below.
+    }
+  }
+  if (!kernel) {
+    unsigned bufferizedResults = 0;
+    std::string payload(kPayloadHeader, '\0');
+    llvm::support::endian::write32le(payload.data(), 0);
+    payload += compileObject(module, name, bufferizedResults);
+    llvm::support::endian::write32le(payload.data(), bufferizedResults);
+    ++counters.compiled;
+    if (disk)
+      disk->store(*key, payload); // a failure to store only costs a later compile
+    std::string why;
+    kernel = link(llvm::StringRef(payload).drop_front(kPayloadHeader), &why);
+    if (!kernel)
+      rt.in.raise(Exc::RuntimeError,
+                  "internal error: linking the code of '" + name + "' failed: " + why);
+    kernel->bufferizedResults = bufferizedResults;
+    objectBytes = payload.size();
+  }
+
+  auto func = llvm::cast<bp::FuncOp>(mlir::SymbolTable::lookupSymbolIn(module, name));
+  for (mlir::Type t : func.getResultTypes()) {
+    auto type = llvm::cast<mlir::RankedTensorType>(t);
+    DType dtype = *fromMLIRType(type.getElementType());
+    kernel->results.push_back(
+        {dtype, llvm::SmallVector<int64_t, 4>(type.getShape()),
+         static_cast<size_t>(type.getNumElements()) * byteWidth(dtype)});
+  }
+  kernel->name = name.str();
+  auto [entry, inserted] = byText.try_emplace(text, kernel);
+  kernel->text = entry->first();
+  lru.push_front(kernel.get());
+  kernel->lruPos = lru.begin();
+  kernel->footprint = objectBytes + text.size() + sizeof(EagerKernel);
+  bytesInMemory += kernel->footprint;
+  evictOverBounds();
+  counters.peakInMemory = std::max(counters.peakInMemory, lru.size());
+  return kernel;
+}
+
+void EagerExecutor::touch(EagerKernel &kernel) {
+  if (kernel.lruPos != lru.begin())
+    lru.splice(lru.begin(), lru, kernel.lruPos);
+}
+
+void EagerExecutor::evictOverBounds() {
+  // The newest kernel always stays, however large.
+  while (lru.size() > 1 && (lru.size() > maxKernels || bytesInMemory > maxBytes)) {
+    EagerKernel *victim = lru.back();
+    lru.pop_back();
+    bytesInMemory -= victim->footprint;
+    auto it = byText.find(victim->text);
+    // Unloaded here, unless a caller still holds it (it goes when they drop it).
+    std::shared_ptr<EagerKernel> dropped = std::move(it->second);
+    byText.erase(it);
+    ++counters.unloaded;
+  }
+}
 
 std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef name,
                                       llvm::ArrayRef<ArrayState *> inputs, unsigned numVars) {
-  Kernel &k = compile(module, name);
+  std::shared_ptr<EagerKernel> k = kernel(module, name);
+  return run(*k, inputs, numVars);
+}
+
+std::vector<Value> EagerExecutor::run(EagerKernel &k, llvm::ArrayRef<ArrayState *> inputs,
+                                      unsigned numVars) {
   // After `bpc-bufferize` the kernel returns nothing: the results are
   // out-params after the inputs and the Variables are updated in place
   // (ModelManifest.h). Anything left means some update was not in place.
@@ -113,6 +354,7 @@ std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef nam
     rt.in.raise(Exc::NotImplementedError,
                 "this jitted function updates only some of its Variables in place; not "
                 "supported yet");
+  touch(k);
   // Variables are written in place: give each its own buffer first.
   for (ArrayState *v : inputs.take_back(numVars))
     if (v->buffer.use_count() > 1) {
@@ -120,25 +362,44 @@ std::vector<Value> EagerExecutor::run(mlir::ModuleOp module, llvm::StringRef nam
       std::memcpy(fresh->data, v->buffer->data, v->buffer->bytes);
       v->buffer = fresh;
     }
+  // Strided memref descriptors, every field 8 bytes: {allocated, aligned,
+  // offset, sizes..., strides...}, all in one array.
+  size_t words = 0;
+  for (ArrayState *a : inputs)
+    words += 3 + 2 * a->shape.size();
+  for (const EagerKernel::Result &r : k.results)
+    words += 3 + 2 * r.shape.size();
+  llvm::SmallVector<int64_t, 64> storage(words);
+  llvm::SmallVector<void *, 16> descriptors;
+  int64_t *next = storage.data();
+  auto describe = [&](void *data, llvm::ArrayRef<int64_t> shape) {
+    descriptors.push_back(next);
+    next[0] = next[1] = reinterpret_cast<int64_t>(data);
+    next[2] = 0;
+    int64_t *sizes = next + 3, *strides = sizes + shape.size();
+    int64_t stride = 1;
+    for (size_t i = shape.size(); i-- > 0;) {
+      sizes[i] = shape[i];
+      strides[i] = stride;
+      stride *= shape[i];
+    }
+    next = strides + shape.size();
+  };
+  for (ArrayState *a : inputs)
+    describe(a->buffer->data, a->shape);
   // Fresh result buffers: they overlap no input, as the kernel requires.
   std::vector<Value> out;
-  std::vector<Descriptor> descs;
-  for (ArrayState *a : inputs)
-    descs.push_back(describe(a->buffer->data, a->shape));
-  for (unsigned i = 0; i < k.numResults; ++i) {
-    mlir::RankedTensorType type = k.resultTypes[i];
-    DType dtype = *fromMLIRType(type.getElementType());
-    auto buffer = std::make_shared<Buffer>(type.getNumElements() * byteWidth(dtype));
-    descs.push_back(describe(buffer->data, type.getShape()));
-    out.push_back(rt.makeConcrete(dtype, type.getShape(), buffer));
+  out.reserve(k.results.size());
+  for (const EagerKernel::Result &r : k.results) {
+    auto buffer = std::make_shared<Buffer>(r.bytes);
+    describe(buffer->data, r.shape);
+    out.push_back(rt.makeConcrete(r.dtype, r.shape, std::move(buffer)));
   }
-  llvm::SmallVector<void *> pointers, args;
-  for (Descriptor &d : descs)
-    pointers.push_back(d.data());
-  for (void *&p : pointers)
-    args.push_back(&p);
-  if (llvm::Error err = k.engine->invokePacked(k.symbol, args))
-    rt.in.raise(Exc::RuntimeError, "internal error: calling '" + name + "': " +
-                                       llvm::toString(std::move(err)));
+  // The packed convention: each argument slot points at the argument, here
+  // a descriptor pointer.
+  llvm::SmallVector<void *, 16> args;
+  for (void *&d : descriptors)
+    args.push_back(&d);
+  k.entry(args.data());
   return out;
 }

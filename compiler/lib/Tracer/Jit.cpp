@@ -246,19 +246,26 @@ Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
   }
   bindKeywords(rt, jit, args);
   std::string key = signature(rt, args);
-  mlir::OwningOpRef<mlir::ModuleOp> &module = jit.specialisations[key];
-  if (!module) {
+  JitSpecialisation &spec = jit.specialisations[key];
+  if (!spec.module) {
     mlir::OwningOpRef<mlir::ModuleOp> fresh = mlir::ModuleOp::create(rt.currentLoc());
     trace(rt, jit, *fresh, "jit", &args);
-    module = std::move(fresh);
+    spec.module = std::move(fresh);
   }
-  llvm::SmallVector<ArrayState *> inputs;
+  // The kernel is found by the specialisation, not by printing its module
+  // again; only after the executor unloaded it is it looked up by text.
+  std::shared_ptr<EagerKernel> kernel = spec.kernel.lock();
+  if (!kernel) {
+    kernel = rt.eager->kernel(*spec.module, "jit");
+    spec.kernel = kernel;
+  }
+  llvm::SmallVector<ArrayState *, 8> inputs;
   for (const Value &v : args.positional)
     if (ArrayState *a = rt.asArray(v))
       inputs.push_back(a);
   for (const Value &v : jit.dynVars)
     inputs.push_back(rt.asArray(v));
-  std::vector<Value> results = rt.eager->run(*module, "jit", inputs, jit.dynVars.size());
+  std::vector<Value> results = rt.eager->run(*kernel, inputs, jit.dynVars.size());
   if (results.empty())
     return Value();
   if (results.size() == 1)

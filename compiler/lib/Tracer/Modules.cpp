@@ -1,4 +1,4 @@
-//===- Modules.cpp - import: math, types, sys and the array-library stubs -===//
+//===- Modules.cpp - import: math, types, sys, time and array-library stubs ===//
 //
 // Only a few modules exist at this stage. brainpy, numpy and jax are bound
 // to stub modules: their arrays are what the tracer will stage into IR, so
@@ -11,6 +11,7 @@
 #include "bpc/Tracer/Format.h"
 #include "bpc/Tracer/Interp.h"
 
+#include <chrono>
 #include <cmath>
 #include <numeric>
 
@@ -345,6 +346,34 @@ static Value makeSys(Interp &in) {
   return result;
 }
 
+/// time: clocks for scripts that time themselves (bench/).
+static Value makeTime(Interp &in) {
+  auto *m = new ModuleObject("time", "time", false);
+  Value result(m);
+  auto nanos = [](auto clock) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               decltype(clock)::now().time_since_epoch())
+        .count();
+  };
+  in.defineBuiltin(m->attrs, "perf_counter", [nanos](Interp &in, CallArgs &args) {
+    expectArgs(in, "perf_counter", args, 0, 0);
+    return Value::real(nanos(std::chrono::steady_clock()) * 1e-9);
+  });
+  in.defineBuiltin(m->attrs, "perf_counter_ns", [nanos](Interp &in, CallArgs &args) {
+    expectArgs(in, "perf_counter_ns", args, 0, 0);
+    return Value::integer(nanos(std::chrono::steady_clock()));
+  });
+  in.defineBuiltin(m->attrs, "monotonic", [nanos](Interp &in, CallArgs &args) {
+    expectArgs(in, "monotonic", args, 0, 0);
+    return Value::real(nanos(std::chrono::steady_clock()) * 1e-9);
+  });
+  in.defineBuiltin(m->attrs, "time", [nanos](Interp &in, CallArgs &args) {
+    expectArgs(in, "time", args, 0, 0);
+    return Value::real(nanos(std::chrono::system_clock()) * 1e-9);
+  });
+  return result;
+}
+
 Value Interp::importModule(const std::string &name, const std::string &display) {
   // brainpy and brainpy.math (also spelled brainpy.math.jax) have arrays now.
   if (name == "brainpy" || name == "brainpy.math" || name == "brainpy.math.jax" ||
@@ -371,6 +400,8 @@ Value Interp::importModule(const std::string &name, const std::string &display) 
     slot = makeTypes(*this);
   else if (name == "sys")
     slot = makeSys(*this);
+  else if (name == "time")
+    slot = makeTime(*this);
   else
     raise(Exc::ModuleNotFoundError, "No module named '" + name + "'");
   return slot;

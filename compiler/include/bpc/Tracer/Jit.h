@@ -17,13 +17,22 @@
 
 namespace bpc::tracer {
 
+struct EagerKernel;
+
+/// One traced specialisation of a jit object (`bpc run`): its module, and
+/// its compiled kernel while the executor's in-memory cache keeps it.
+struct JitSpecialisation {
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::weak_ptr<EagerKernel> kernel;
+};
+
 struct JitState : NativeState {
   Value function; // a FunctionObject
   Value self;     // the bound instance, or None
   std::vector<Value> dynVars;
   std::string name;
   /// Traced specialisations by argument signature (`bpc run`).
-  llvm::StringMap<mlir::OwningOpRef<mlir::ModuleOp>> specialisations;
+  llvm::StringMap<JitSpecialisation> specialisations;
 };
 
 /// bm.jit(f, dyn_vars=..., static_argnames=...).
