@@ -196,16 +196,6 @@ Value unflatten(ArrayRuntime &rt, const Value &like, llvm::ArrayRef<Value> leave
   return Value();
 }
 
-/// Makes `rt.activeTrace` point at a trace for the duration of a scope.
-struct ActiveTrace {
-  ActiveTrace(ArrayRuntime &rt, TraceContext *t) : rt(rt), saved(rt.activeTrace) {
-    rt.activeTrace = t;
-  }
-  ~ActiveTrace() { rt.activeTrace = saved; }
-  ArrayRuntime &rt;
-  TraceContext *saved;
-};
-
 Value callGrad(ArrayRuntime &rt, const GradConfig &c, CallArgs &args) {
   Interp &in = rt.in;
   TraceContext *outer = rt.activeTrace;

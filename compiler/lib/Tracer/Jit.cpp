@@ -94,16 +94,6 @@ std::optional<ParamType> parseAnnotation(ArrayRuntime &rt, const ast::Expr &e) {
   return p;
 }
 
-/// Makes `rt.activeTrace` point at a trace for the duration of a scope.
-struct ActiveTrace {
-  ActiveTrace(ArrayRuntime &rt, TraceContext *t) : rt(rt), saved(rt.activeTrace) {
-    rt.activeTrace = t;
-  }
-  ~ActiveTrace() { rt.activeTrace = saved; }
-  ArrayRuntime &rt;
-  TraceContext *saved;
-};
-
 /// Traces one specialisation. `actual` holds the call's arguments (`bpc
 /// run`) or is null (`bpc build`: types from annotations). Returns the
 /// Variables it froze (TraceContext::frozenVariables()).

@@ -31,20 +31,7 @@ bool given(const std::optional<Value> &v) { return v && !v->isNone(); }
 
 /// BrainPy's `_size2shape`: None -> (), an int -> (n,), a sequence -> tuple.
 std::vector<int64_t> sizeToShape(Interp &in, const Value &size) {
-  std::vector<int64_t> shape;
-  if (size.isNone())
-    return shape;
-  if (size.isIntLike())
-    shape.push_back(size.getInt());
-  else
-    in.forEach(size, [&](const Value &d) {
-      shape.push_back(in.intArg(d));
-      return true;
-    });
-  for (int64_t d : shape)
-    if (d < 0)
-      in.raise(Exc::ValueError, "negative dimensions are not allowed");
-  return shape;
+  return size.isNone() ? std::vector<int64_t>() : shapeArg(in, size);
 }
 
 /// The shape of a Python number or array operand.

@@ -113,6 +113,18 @@ private:
   llvm::SmallPtrSet<InstanceObject *, 8> frozenSeen;
 };
 
+/// Makes `rt.activeTrace` point at a trace for the duration of a scope.
+struct ActiveTrace {
+  ActiveTrace(ArrayRuntime &rt, TraceContext *t) : rt(rt), saved(rt.activeTrace) {
+    rt.activeTrace = t;
+  }
+  ~ActiveTrace() { rt.activeTrace = saved; }
+  ActiveTrace(const ActiveTrace &) = delete;
+  ActiveTrace &operator=(const ActiveTrace &) = delete;
+  ArrayRuntime &rt;
+  TraceContext *saved;
+};
+
 /// The path of `var` from the module's globals (`lr.w`, `net.layers.0.b`),
 /// or "" when no global reaches it.
 std::string variablePath(Interp &in, const Value &var);
