@@ -194,6 +194,50 @@ std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
   return frozen;
 }
 
+/// One argument as a specialisation sees it: its array type or its value.
+std::string describeArgument(ArrayRuntime &rt, const Value &v) {
+  if (ArrayState *a = rt.asArray(v))
+    return describeType(a->dtype, a->shape);
+  return rt.in.typeName(v) + " " + rt.in.repr(v);
+}
+
+/// --explain-recompile: which arguments made this call a new specialisation.
+void explainRecompile(ArrayRuntime &rt, JitState &jit, const CallArgs &args) {
+  Interp &in = rt.in;
+  const std::vector<ast::Param> &params = *jit.function.dyn<FunctionObject>()->params;
+  size_t first = jit.self.isNone() ? 0 : 1;
+  std::vector<std::string> now;
+  for (const Value &v : args.positional)
+    now.push_back(describeArgument(rt, v));
+  auto [line, col] = in.diags.lineCol(in.module.bufferId, in.currentLoc.begin);
+  std::string where = in.module.filename + ":" + std::to_string(line) + ":" + std::to_string(col);
+  auto paramName = [&](size_t i) {
+    return first + i < params.size() ? params[first + i].name : "#" + std::to_string(i);
+  };
+  std::string msg;
+  if (jit.lastSignature.empty() && jit.specialisations.size() <= 1) {
+    msg = "bpc: compiling " + jit.name + " at " + where + " (first call):";
+    for (size_t i = 0; i < now.size(); ++i)
+      msg += (i ? ", " : " ") + paramName(i) + ": " + now[i];
+  } else {
+    msg = "bpc: recompiling " + jit.name + " at " + where + ":";
+    bool any = false;
+    for (size_t i = 0; i < std::max(now.size(), jit.lastSignature.size()); ++i) {
+      std::string before = i < jit.lastSignature.size() ? jit.lastSignature[i] : "absent";
+      std::string after = i < now.size() ? now[i] : "absent";
+      if (before == after)
+        continue;
+      msg += std::string(any ? "," : "") + " argument '" + paramName(i) + "' changed from " +
+             before + " to " + after;
+      any = true;
+    }
+    if (!any)
+      msg += " the arguments match an evicted specialisation";
+  }
+  llvm::errs() << msg << "\n";
+  jit.lastSignature = std::move(now);
+}
+
 std::string signature(ArrayRuntime &rt, const CallArgs &args) {
   std::string s;
   for (const Value &v : args.positional) {
@@ -238,6 +282,8 @@ Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
   std::string key = signature(rt, args);
   JitSpecialisation &spec = jit.specialisations[key];
   if (!spec.module) {
+    if (rt.in.options.explainRecompile)
+      explainRecompile(rt, jit, args);
     mlir::OwningOpRef<mlir::ModuleOp> fresh = mlir::ModuleOp::create(rt.currentLoc());
     trace(rt, jit, *fresh, "jit", &args);
     spec.module = std::move(fresh);

@@ -3,7 +3,7 @@
 //   bpc build MODEL.bpm [-o libMODEL.so] [--name=PREFIX]
 //             [--emit=ast|bp|linalg|llvm|asm|header] [--keep-intermediate=DIR]
 //             [--print-debuginfo]
-//   bpc run SCRIPT.bpm [ARGS...]
+//   bpc run [--explain-recompile] SCRIPT.bpm [ARGS...]
 //
 // Exit status: 0 on success, 1 when the input has errors, 2 on usage errors.
 //
@@ -77,6 +77,11 @@ cl::opt<std::string> keepIntermediate(
 
 cl::opt<std::string> runInput(cl::Positional, cl::desc("<script.bpm>"), cl::sub(runCommand),
                               cl::cat(bpcCategory));
+cl::opt<bool> explainRecompileFlag(
+    "explain-recompile",
+    cl::desc("Print on stderr, for each new jit specialisation, which argument's shape, dtype "
+             "or static value caused it and where the call is"),
+    cl::sub(runCommand), cl::cat(bpcCategory));
 cl::list<std::string> runArgs(cl::ConsumeAfter, cl::desc("<script arguments>..."),
                               cl::sub(runCommand), cl::cat(bpcCategory));
 
@@ -278,6 +283,7 @@ int runBuild() {
 int executeScript(const bpc::ast::Module &module, bpc::DiagnosticEngine &diags) {
   bpc::tracer::RunOptions options;
   options.moduleName = "__main__";
+  options.explainRecompile = explainRecompileFlag;
   options.argv.push_back(runInput);
   options.argv.insert(options.argv.end(), runArgs.begin(), runArgs.end());
   return bpc::tracer::runModule(module, diags, options, llvm::outs());

@@ -30,6 +30,9 @@ struct RunOptions {
   /// Runs after the module completed normally (bpc build's tracing of the
   /// exported jit objects); its result is the exit status.
   std::function<int(Interp &)> afterRun;
+  /// `bpc run --explain-recompile`: say on stderr why each jit
+  /// specialisation is compiled (which argument's type or value is new).
+  bool explainRecompile = false;
 };
 
 /// Evaluates `module`. Output of `print` goes to `out`. An uncaught exception

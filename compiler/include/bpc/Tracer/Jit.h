@@ -33,6 +33,9 @@ struct JitState : NativeState {
   std::string name;
   /// Traced specialisations by argument signature (`bpc run`).
   llvm::StringMap<JitSpecialisation> specialisations;
+  /// Each argument of the last traced specialisation (`f32[3]`, `float
+  /// 2.0`), for --explain-recompile.
+  std::vector<std::string> lastSignature;
 };
 
 /// bm.jit(f, dyn_vars=..., static_argnames=...).
