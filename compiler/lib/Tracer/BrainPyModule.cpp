@@ -9,6 +9,7 @@
 
 #include "bpc/Tracer/ArrayOps.h"
 #include "bpc/Tracer/Jit.h"
+#include "bpc/Tracer/StructuredControlFlow.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 
@@ -241,6 +242,7 @@ void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
   in.defineBuiltin(bm, "jit", [&rt](Interp &, CallArgs &args) { return makeJit(rt, args); });
   installMathFunctions(rt, bm);
   installGradFunctions(rt, bm);
+  installControlFlowFunctions(rt, bm);
   for (DType t : {DType::F32, DType::F64, DType::I32, DType::I64})
     bm.set(dtypeName(t), makeStr(dtypeName(t).str()));
   bm.set("bool_", makeStr("bool"));
