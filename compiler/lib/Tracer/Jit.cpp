@@ -98,7 +98,8 @@ std::optional<ParamType> parseAnnotation(ArrayRuntime &rt, const ast::Expr &e) {
 /// run`) or is null (`bpc build`: types from annotations). Returns the
 /// Variables it froze (TraceContext::frozenVariables()).
 std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
-                         llvm::StringRef name, const CallArgs *actual) {
+                         llvm::StringRef name, const CallArgs *actual,
+                         bool *returnsTuple = nullptr) {
   Interp &in = rt.in;
   auto *fn = jit.function.dyn<FunctionObject>();
   const std::vector<ast::Param> &params = *fn->params;
@@ -182,6 +183,8 @@ std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
       in.raise(Exc::TypeError, "a jitted function returns arrays, not " + in.typeName(v));
     results.push_back(tc.valueOf(v));
   };
+  if (returnsTuple)
+    *returnsTuple = result.is<TupleObject>();
   if (auto *t = result.dyn<TupleObject>())
     for (const Value &v : t->items)
       addResult(v);
@@ -285,7 +288,7 @@ Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
     if (rt.in.options.explainRecompile)
       explainRecompile(rt, jit, args);
     mlir::OwningOpRef<mlir::ModuleOp> fresh = mlir::ModuleOp::create(rt.currentLoc());
-    trace(rt, jit, *fresh, "jit", &args);
+    trace(rt, jit, *fresh, "jit", &args, &spec.returnsTuple);
     spec.module = std::move(fresh);
   }
   // The kernel is found by the specialisation, not by printing its module
@@ -302,11 +305,11 @@ Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
   for (const Value &v : jit.dynVars)
     inputs.push_back(rt.asArray(v));
   std::vector<Value> results = rt.eager->run(*kernel, inputs, jit.dynVars.size());
+  if (spec.returnsTuple)
+    return makeTuple(std::move(results));
   if (results.empty())
     return Value();
-  if (results.size() == 1)
-    return results.front();
-  return makeTuple(std::move(results));
+  return results.front();
 }
 
 } // namespace

@@ -24,6 +24,8 @@ struct EagerKernel;
 struct JitSpecialisation {
   mlir::OwningOpRef<mlir::ModuleOp> module;
   std::weak_ptr<EagerKernel> kernel;
+  /// The function returned a tuple (even of one array): so does the call.
+  bool returnsTuple = false;
 };
 
 struct JitState : NativeState {
