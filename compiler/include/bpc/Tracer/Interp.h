@@ -195,6 +195,13 @@ public:
   CallArgs evalArgs(const ast::CallExpr &call);
   /// The current frame's depth: 0 at module level.
   unsigned depth() const { return static_cast<unsigned>(frames.size()) - 1; }
+  /// The module scope at the root of `s`'s chain: the globals of the code
+  /// that runs in `s` (the script's or a stdlib module's).
+  static Scope &moduleScope(Scope &s);
+  /// The source of the code that runs in `s`: the script or a stdlib module.
+  const ast::Module &sourceOf(Scope &s);
+  /// The source of the code that runs in the innermost frame.
+  const ast::Module &currentSource() { return sourceOf(*frames.back().scope); }
 
   /// A user-visible frame.
   struct Frame {
