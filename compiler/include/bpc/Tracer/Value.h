@@ -349,6 +349,12 @@ struct ExceptionState {
 /// derive from those classes.
 struct NativeState {
   virtual ~NativeState() = default;
+  /// The named values the state owns (an object's implicit Variables), which
+  /// the search for Variables walks like attributes; null for leaves and for
+  /// views such as vars() collections.
+  virtual const std::vector<std::pair<std::string, Value>> *ownedChildren() const {
+    return nullptr;
+  }
 };
 
 struct InstanceObject : Object {
