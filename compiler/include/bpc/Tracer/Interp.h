@@ -163,6 +163,9 @@ public:
   void installExceptions();
   /// `import name`: the module object bound for `name`, shown as `display`.
   Value importModule(const std::string &name, const std::string &display);
+  /// A module of bpc's .bpm standard library (Stdlib.cpp), evaluated on its
+  /// first import; nullopt when `name` is not one.
+  std::optional<Value> importLibraryModule(const std::string &name);
   /// Attribute of a stub module: a known submodule (bp.math), or else a
   /// NotImplementedError naming what the script touched.
   Value stubAttribute(ModuleObject &module, llvm::StringRef name);
@@ -239,6 +242,8 @@ public:
   unsigned nestingDepth = 0;
   llvm::DenseMap<const void *, std::unique_ptr<ScopeInfo>> scopeInfos;
   llvm::StringMap<Value> moduleCache;
+  /// Parsed stdlib modules: their functions point into these ASTs.
+  std::vector<std::unique_ptr<ast::Module>> librarySources;
   /// Classes of iterator objects, by type name (list_iterator, zip, ...).
   llvm::StringMap<ClassRef> iteratorClasses;
   /// Containers whose repr is in progress: a self-containing list prints
