@@ -9,8 +9,10 @@ foreach(file IN LISTS FILES)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)"
          "\\1\n" bytes "${bytes}")
-  string(APPEND body "static const char kStdlibFile${index}[] = {\n${bytes}0x00};\n")
-  string(APPEND table "    {\"${file}\", kStdlibFile${index}, sizeof(kStdlibFile${index}) - 1},\n")
+  # unsigned: UTF-8 bytes above 0x7f do not narrow into a signed char.
+  string(APPEND body "static const unsigned char kStdlibFile${index}[] = {\n${bytes}0x00};\n")
+  string(APPEND table "    {\"${file}\", reinterpret_cast<const char *>(kStdlibFile${index}),\n"
+                      "     sizeof(kStdlibFile${index}) - 1},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 string(APPEND body "static const EmbeddedFile kStdlibFiles[] = {\n${table}};\n")
