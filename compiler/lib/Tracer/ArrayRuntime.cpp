@@ -78,9 +78,10 @@ ArrayRuntime &Interp::arrayRuntime() {
   return *arrays;
 }
 
-mlir::Location ArrayRuntime::loc(ast::Loc l) {
-  auto [line, col] = in.diags.lineCol(in.module.bufferId, l.begin);
-  return mlir::FileLineColLoc::get(&context, in.module.filename, line, col);
+mlir::Location ArrayRuntime::loc(ast::Loc l, const ast::Module *source) {
+  const ast::Module &src = source ? *source : in.currentSource();
+  auto [line, col] = in.diags.lineCol(src.bufferId, l.begin);
+  return mlir::FileLineColLoc::get(&context, src.filename, line, col);
 }
 
 mlir::Location ArrayRuntime::currentLoc() {
@@ -91,7 +92,7 @@ mlir::Location ArrayRuntime::currentLoc() {
   // from it. CallSiteLoc wants the callers innermost first.
   llvm::SmallVector<mlir::Location> callers;
   for (size_t j = in.frames.size(); j-- > activeTrace->baseDepth + 1;)
-    callers.push_back(loc(in.frames[j].callLoc));
+    callers.push_back(loc(in.frames[j].callLoc, &in.sourceOf(*in.frames[j - 1].scope)));
   return callers.empty() ? here : mlir::CallSiteLoc::get(here, callers);
 }
 

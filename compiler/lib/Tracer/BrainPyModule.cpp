@@ -27,6 +27,11 @@ namespace {
 /// An insertion-ordered name -> Variable mapping (BrainPy's ArrayCollector).
 struct CollectorState : NativeState {
   std::vector<std::pair<std::string, Value>> items;
+  /// An object's implicit Variables (no attribute holds them otherwise).
+  bool ownsItems = false;
+  const std::vector<std::pair<std::string, Value>> *ownedChildren() const override {
+    return ownsItems ? &items : nullptr;
+  }
 };
 
 CollectorState &collector(const Value &v) {
@@ -39,6 +44,53 @@ Value makeCollector(ArrayRuntime &rt, std::vector<std::pair<std::string, Value>>
   state->items = std::move(items);
   inst->native = std::move(state);
   return Value(inst);
+}
+
+bool isCollector(ArrayRuntime &rt, const Value &v) {
+  auto *inst = v.dyn<InstanceObject>();
+  return inst && inst->native && inst->cls->isSubclassOf(rt.collectorClass.get());
+}
+
+/// BrainPy's ArrayCollector.__setitem__: a name stands for one Variable.
+void collectorSet(Interp &in, CollectorState &s, const std::string &key, const Value &v) {
+  for (auto &[k, old] : s.items)
+    if (k == key) {
+      if (old.getObject() != v.getObject())
+        in.raise(Exc::ValueError, "Name \"" + key + "\" conflicts: it already names another Variable.");
+      return;
+    }
+  s.items.emplace_back(key, v);
+}
+
+/// The (name, value) pairs of a dict with str keys or of a collection.
+std::vector<std::pair<std::string, Value>> namedItems(ArrayRuntime &rt, const Value &v,
+                                                      llvm::StringRef what) {
+  if (isCollector(rt, v))
+    return collector(v).items;
+  std::vector<std::pair<std::string, Value>> items;
+  if (auto *d = v.dyn<DictObject>()) {
+    for (const HashTable::Entry &e : d->table.rawEntries())
+      if (e.live)
+        items.emplace_back(expectStr(rt.in, e.key, "a Variable's name"), e.value);
+    return items;
+  }
+  rt.in.raise(Exc::TypeError, llvm::Twine(what) + " expects a dict or an ArrayCollector, not '" +
+                                  rt.in.typeName(v) + "'");
+}
+
+/// Where bp.Base keeps the Variables given to register_implicit_vars (BrainPy's
+/// attribute name): vars() lists them as `<object name>.<key>`.
+constexpr const char *kImplicitVars = "_implicit_vars";
+
+CollectorState &implicitVars(ArrayRuntime &rt, const Value &obj) {
+  auto *inst = obj.dyn<InstanceObject>();
+  Value *v = inst->attrs.lookup(kImplicitVars);
+  if (!v || !isCollector(rt, *v)) {
+    inst->attrs.set(kImplicitVars, makeCollector(rt, {}));
+    v = inst->attrs.lookup(kImplicitVars);
+    collector(*v).ownsItems = true;
+  }
+  return collector(*v);
 }
 
 /// BrainPy's unique name of a bp.Base object: its `name`, set by
@@ -80,8 +132,14 @@ void gatherVars(ArrayRuntime &rt, const Value &obj, std::vector<std::pair<std::s
   };
   // Copy: visiting may set `name` on children, which does not touch `obj`.
   auto attrs = obj.dyn<InstanceObject>()->attrs.items();
-  for (auto &[key, value] : attrs)
+  for (auto &[key, value] : attrs) {
+    if (key == kImplicitVars && isCollector(rt, value)) {
+      for (auto &[name, var] : collector(value).items)
+        out.emplace_back(prefix + "." + name, var);
+      continue;
+    }
     visit(key, value);
+  }
 }
 
 void installBase(ArrayRuntime &rt) {
@@ -103,10 +161,115 @@ void installBase(ArrayRuntime &rt) {
     gatherVars(rt, args.positional[0], items, seen);
     return makeCollector(rt, std::move(items));
   }, true);
+  // train_vars(): the TrainVars among vars().
+  in.defineBuiltin(rt.baseClass->dict, "train_vars", [&rt](Interp &in, CallArgs &args) {
+    expectArgs(in, "train_vars", args, 1, 1);
+    Value all = in.call(in.getAttr(args.positional[0], "vars"), std::vector<Value>{});
+    std::vector<std::pair<std::string, Value>> items;
+    for (auto &[k, v] : collector(all).items)
+      if (in.isInstance(v, rt.trainVarClass.get()))
+        items.emplace_back(k, v);
+    return makeCollector(rt, std::move(items));
+  }, true);
+  // register_implicit_vars(*vars, **named): Variables that vars() lists
+  // although no attribute holds them (an optimizer's moments); a Variable
+  // given alone is named `var<id>`, as in BrainPy.
+  in.defineBuiltin(rt.baseClass->dict, "register_implicit_vars", [&rt](Interp &in, CallArgs &args) {
+    CollectorState &implicit = implicitVars(rt, args.positional[0]);
+    auto add = [&](const std::string &key, const Value &v) {
+      if (!rt.isVariable(v))
+        in.raise(Exc::ValueError, "Must be instance of Variable, but we got " + in.typeName(v));
+      collectorSet(in, implicit, key, v);
+    };
+    auto anonymous = [&](const Value &v) {
+      add("var" + std::to_string(reinterpret_cast<uintptr_t>(v.getObject())), v);
+    };
+    for (size_t i = 1; i < args.positional.size(); ++i) {
+      const Value &v = args.positional[i];
+      if (rt.isVariable(v))
+        anonymous(v);
+      else if (v.is<ListObject>() || v.is<TupleObject>())
+        in.forEach(v, [&](const Value &item) {
+          anonymous(item);
+          return true;
+        });
+      else if (v.is<DictObject>() || isCollector(rt, v))
+        for (auto &[k, item] : namedItems(rt, v, "register_implicit_vars"))
+          add(k, item);
+      else
+        in.raise(Exc::ValueError, "Unknown type: " + in.typeName(v));
+    }
+    for (auto &[k, v] : args.keywords)
+      add(k, v);
+    return Value();
+  }, true);
+  auto *implicitProperty = new PropertyObject();
+  implicitProperty->fget = Value(new BuiltinObject("implicit_vars", [&rt](Interp &, CallArgs &args) {
+    implicitVars(rt, args.positional[0]);
+    return *args.positional[0].dyn<InstanceObject>()->attrs.lookup(kImplicitVars);
+  }));
+  rt.baseClass->dict.set("implicit_vars", Value(implicitProperty));
 
   rt.collectorClass =
       makeLibraryClass(in, "ArrayCollector", in.types.object.get(), "brainpy.math");
   AttrDict &c = rt.collectorClass->dict;
+  // ArrayCollector(), ArrayCollector(dict_or_collector, **named).
+  in.defineBuiltin(c, "__init__", [&rt](Interp &in, CallArgs &a) {
+    if (a.positional.size() > 2)
+      in.raise(Exc::TypeError, "ArrayCollector expected at most 1 argument, got " +
+                                   llvm::Twine(a.positional.size() - 1));
+    auto state = std::make_unique<CollectorState>();
+    if (a.positional.size() == 2)
+      for (auto &[k, v] : namedItems(rt, a.positional[1], "ArrayCollector()"))
+        collectorSet(in, *state, k, v);
+    for (auto &[k, v] : a.keywords)
+      collectorSet(in, *state, k, v);
+    a.positional[0].dyn<InstanceObject>()->native = std::move(state);
+    return Value();
+  }, true);
+  in.defineBuiltin(c, "__setitem__", [](Interp &in, CallArgs &a) {
+    expectArgs(in, "__setitem__", a, 3, 3);
+    collectorSet(in, collector(a.positional[0]), expectStr(in, a.positional[1], "key"), a.positional[2]);
+    return Value();
+  }, true);
+  in.defineBuiltin(c, "update", [&rt](Interp &in, CallArgs &a) {
+    if (a.positional.size() > 2)
+      in.raise(Exc::TypeError, "update expected at most 1 argument, got " +
+                                   llvm::Twine(a.positional.size() - 1));
+    CollectorState &self = collector(a.positional[0]);
+    if (a.positional.size() == 2)
+      for (auto &[k, v] : namedItems(rt, a.positional[1], "ArrayCollector.update()"))
+        collectorSet(in, self, k, v);
+    for (auto &[k, v] : a.keywords)
+      collectorSet(in, self, k, v);
+    return Value();
+  }, true);
+  in.defineBuiltin(c, "__contains__", [](Interp &in, CallArgs &a) {
+    expectArgs(in, "__contains__", a, 2, 2);
+    auto *key = a.positional[1].dyn<StrObject>();
+    return Value::boolean(key && llvm::any_of(collector(a.positional[0]).items,
+                                              [&](auto &e) { return e.first == key->value; }));
+  }, true);
+  in.defineBuiltin(c, "get", [](Interp &in, CallArgs &a) {
+    expectArgs(in, "get", a, 2, 3);
+    if (auto *key = a.positional[1].dyn<StrObject>())
+      for (auto &[k, v] : collector(a.positional[0]).items)
+        if (k == key->value)
+          return v;
+    return a.positional.size() == 3 ? a.positional[2] : Value();
+  }, true);
+  // subset(cls): the entries whose value is an instance of `cls`.
+  in.defineBuiltin(c, "subset", [&rt](Interp &in, CallArgs &a) {
+    expectArgs(in, "subset", a, 2, 2);
+    auto *cls = a.positional[1].dyn<ClassObject>();
+    if (!cls)
+      in.raise(Exc::TypeError, "subset() expects a class, such as bm.TrainVar");
+    std::vector<std::pair<std::string, Value>> items;
+    for (auto &[k, v] : collector(a.positional[0]).items)
+      if (in.isInstance(v, cls))
+        items.emplace_back(k, v);
+    return makeCollector(rt, std::move(items));
+  }, true);
   auto listOf = [](const CollectorState &s, int which) {
     std::vector<Value> out;
     for (auto &[k, v] : s.items)
@@ -250,6 +413,7 @@ void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
   bm.set("Variable", Value(rt.variableClass));
   bm.set("TrainVar", Value(rt.trainVarClass));
   bm.set("JaxArray", Value(rt.arrayClass));
+  bm.set("ArrayCollector", Value(rt.collectorClass));
   bm.set("ndarray", Value(rt.arrayClass));
 }
 
@@ -278,6 +442,7 @@ Value bpc::tracer::makeBrainPyModule(Interp &in, llvm::StringRef name, llvm::Str
   if (name == "brainpy") {
     m->attrs.set("Base", Value(rt.baseClass));
     m->attrs.set("BrainPyObject", Value(rt.baseClass));
+    m->attrs.set("ArrayCollector", Value(rt.collectorClass));
   } else {
     installFunctions(rt, m->attrs);
   }

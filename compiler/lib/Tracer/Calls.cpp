@@ -70,7 +70,9 @@ static std::optional<Value> builtinValueAttr(Interp &in, const Value &obj, llvm:
   if (auto *f = obj.dyn<FunctionObject>()) {
     if (name == "__name__") return makeStr(f->name);
     if (name == "__qualname__") return makeStr(f->qualname);
-    if (name == "__module__") return makeStr(in.options.moduleName);
+    if (name == "__module__" && f->closure)
+      if (Value *n = Interp::moduleScope(*f->closure).vars.lookup("__name__"))
+        return *n;
     if (name == "__doc__") return Value();
     if (Value *v = f->attrs.lookup(name)) return *v;
   }
@@ -539,7 +541,10 @@ static std::vector<ClassObject *> linearize(Interp &in, ClassObject *cls) {
 }
 
 Value Interp::makeClass(const std::string &name, std::vector<Value> bases, Scope &body) {
-  ClassRef cls(new ClassObject(name, options.moduleName));
+  const Value *moduleName = body.vars.lookup("__module__");
+  ClassRef cls(new ClassObject(name, moduleName && moduleName->is<StrObject>()
+                                         ? moduleName->dyn<StrObject>()->value
+                                         : options.moduleName));
   cls->qualname = frames.back().qualPrefix + name;
   if (bases.empty())
     bases.push_back(Value(types.object));

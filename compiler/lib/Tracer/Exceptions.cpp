@@ -192,7 +192,7 @@ void Interp::annotate(PyException &e, ast::Loc loc) {
   // The innermost expression of each frame is recorded once: unwinding
   // reaches the deepest frame first, so a frame is new when it is shallower.
   if (tb.empty() || tb.back().depth > depth())
-    tb.push_back({depth(), loc, frames.back().name});
+    tb.push_back({depth(), loc, frames.back().name, currentSource().bufferId});
 }
 
 std::string Interp::exceptionMessage(const Value &exc) {
@@ -207,7 +207,6 @@ std::string Interp::exceptionMessage(const Value &exc) {
 
 void Interp::reportUncaught(const Value &exc) {
   out.flush();
-  unsigned buffer = module.bufferId;
   auto *inst = exc.dyn<InstanceObject>();
   std::string message = exceptionMessage(exc);
   if (!inst || !inst->exc || inst->exc->traceback.empty()) {
@@ -224,18 +223,18 @@ void Interp::reportUncaught(const Value &exc) {
       ++run;
     if (run > 3) {
       for (int k = 0; k < 3; ++k)
-        diags.note(buffer, tb[i].loc, "in " + tb[i].function);
-      diags.note(buffer, tb[i].loc,
+        diags.note(tb[i].bufferId, tb[i].loc, "in " + tb[i].function);
+      diags.note(tb[i].bufferId, tb[i].loc,
                  "in " + tb[i].function + ": the call above repeats " +
                      llvm::Twine(run - 3) + " more times");
       i -= run - 1;
       continue;
     }
-    diags.note(buffer, tb[i].loc, "in " + tb[i].function);
+    diags.note(tb[i].bufferId, tb[i].loc, "in " + tb[i].function);
   }
-  diags.error(buffer, tb[0].loc, message);
+  diags.error(tb[0].bufferId, tb[0].loc, message);
   if (!inst->exc->suggestion.empty())
-    diags.note(buffer, tb[0].loc, "did you mean '" + inst->exc->suggestion + "'?");
+    diags.note(tb[0].bufferId, tb[0].loc, "did you mean '" + inst->exc->suggestion + "'?");
   // Chained exceptions: say what caused this one, where it was raised.
   Value link = inst->exc->cause.isNone() ? (inst->exc->suppressContext ? Value() : inst->exc->context)
                                          : inst->exc->cause;
@@ -248,7 +247,8 @@ void Interp::reportUncaught(const Value &exc) {
                               : "this exception was raised while handling ";
     if (prev->exc->traceback.empty())
       break;
-    diags.note(buffer, prev->exc->traceback.front().loc, what + exceptionMessage(link));
+    const TraceEntry &origin = prev->exc->traceback.front();
+    diags.note(origin.bufferId, origin.loc, what + exceptionMessage(link));
     direct = !prev->exc->cause.isNone();
     link = direct ? prev->exc->cause : (prev->exc->suppressContext ? Value() : prev->exc->context);
   }

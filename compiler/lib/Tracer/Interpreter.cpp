@@ -32,6 +32,7 @@ Interp::Interp(const ast::Module &module, DiagnosticEngine &diags, const RunOpti
   installBuiltins();
   installMethods();
   globals = ScopeRef(new Scope(Scope::Kind::Module, nullptr, nullptr));
+  globals->source = &module;
   // `bpc build` runs the module under another name, so the
   // `if __name__ == "__main__":` block only runs under `bpc run`.
   globals->vars.set("__name__", makeStr(options.moduleName));
@@ -109,6 +110,18 @@ static ScopeRef enclosingFunctionScope(const ScopeRef &s) {
   return cur;
 }
 
+Scope &Interp::moduleScope(Scope &s) {
+  Scope *cur = &s;
+  while (cur->parent)
+    cur = cur->parent.get();
+  return *cur;
+}
+
+const ast::Module &Interp::sourceOf(Scope &s) {
+  const ast::Module *source = moduleScope(s).source;
+  return source ? *source : module;
+}
+
 Value Interp::loadName(const std::string &name, ast::Loc) {
   Scope *s = frames.back().scope.get();
   bool global = false;
@@ -138,7 +151,9 @@ Value Interp::loadName(const std::string &name, ast::Loc) {
     raise(Exc::NameError, "cannot access free variable '" + name +
                               "' where it is not associated with a value in enclosing scope");
   }
-  if (Value *v = globals->vars.lookup(name))
+  // Functions of a stdlib module see that module's globals, not the script's.
+  Scope &moduleGlobals = moduleScope(*frames.back().scope);
+  if (Value *v = moduleGlobals.vars.lookup(name))
     return *v;
   if (Value *v = builtins.lookup(name))
     return *v;
@@ -149,9 +164,9 @@ Value Interp::loadName(const std::string &name, ast::Loc) {
     return names;
   };
   const Scope &local = *frames.back().scope;
-  std::vector<std::string> locals = &local == globals.get() ? std::vector<std::string>() : keys(local.vars);
+  std::vector<std::string> locals = &local == &moduleGlobals ? std::vector<std::string>() : keys(local.vars);
   raiseMissingName(Exc::NameError, "name '" + name + "' is not defined", name,
-                   {locals, keys(globals->vars), keys(builtins)});
+                   {locals, keys(moduleGlobals.vars), keys(builtins)});
 }
 
 /// The scope that binds `name` when the current frame assigns it.
@@ -160,7 +175,7 @@ static Scope *bindingScope(Interp &in, const std::string &name) {
   if (s->kind != Scope::Kind::Function)
     return s;
   if (s->info->globals.count(name))
-    return in.globals.get();
+    return &Interp::moduleScope(*s);
   if (s->info->nonlocals.count(name))
     for (Scope *p = s->parent.get(); p && p->kind != Scope::Kind::Module; p = p->parent.get())
       if (p->kind == Scope::Kind::Function && p->info->locals.count(name))
@@ -571,7 +586,12 @@ Flow Interp::exec(const Stmt &s) {
       frame.name = c.name;
       frame.scope = body;
       frame.qualPrefix = frames.back().qualPrefix + c.name + ".";
-      body->vars.set("__module__", makeStr(options.moduleName));
+      // `__module__` is the defining module's `__name__` (a stdlib class's
+      // is brainpy.optimizers); a class body may assign another.
+      Value moduleName = makeStr(options.moduleName);
+      if (Value *n = moduleScope(*frames.back().scope).vars.lookup("__name__"))
+        moduleName = *n;
+      body->vars.set("__module__", moduleName);
       body->vars.set("__qualname__", makeStr(frames.back().qualPrefix + c.name));
       frames.push_back(std::move(frame));
       {

@@ -159,7 +159,8 @@ std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
 
   TraceContext tc(rt, module, name, argTypes, argDims, jit.dynVars,
                   rt.loc(fn->body && !fn->body->empty() ? fn->body->front()->getLoc()
-                                                        : ast::Loc()));
+                                                        : ast::Loc(),
+                         &in.sourceOf(*fn->closure)));
   ActiveTrace active(rt, &tc);
   CallArgs call;
   if (first)

@@ -3,7 +3,8 @@
 // Only a few modules exist at this stage. brainpy, numpy and jax are bound
 // to stub modules: their arrays are what the tracer will stage into IR, so
 // until then touching any of their attributes raises a NotImplementedError
-// at the use site (catchable by the script), never a made-up value.
+// at the use site (catchable by the script), never a made-up value. Parts of
+// brainpy written in .bpm (brainpy.optimizers) come from stdlib/ (Stdlib.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,7 +32,6 @@ bool isStubPackage(llvm::StringRef name) {
 bool isKnownStubSubmodule(llvm::StringRef dotted) {
   static const char *known[] = {"brainpy.math", "brainpy.math.jax", "brainpy.math.numpy",
                                 "brainpy.math.random", "brainpy.math.jax.random", "brainpy.dyn", "brainpy.nn",
-                                "brainpy.optimizers", "brainpy.math.optimizers",
                                 "numpy.random", "numpy.linalg", "jax.numpy", "jax.random",
                                 "jax.lax"};
   return llvm::is_contained(known, dotted);
@@ -375,6 +375,9 @@ static Value makeTime(Interp &in) {
 }
 
 Value Interp::importModule(const std::string &name, const std::string &display) {
+  // Modules written in .bpm (stdlib/): brainpy.optimizers and its aliases.
+  if (std::optional<Value> library = importLibraryModule(name))
+    return *library;
   // brainpy and brainpy.math (also spelled brainpy.math.jax) have arrays now.
   if (name == "brainpy" || name == "brainpy.math" || name == "brainpy.math.jax" ||
       name == "brainpy.math.random" || name == "brainpy.math.jax.random") {
@@ -409,6 +412,8 @@ Value Interp::importModule(const std::string &name, const std::string &display) 
 
 Value Interp::stubAttribute(ModuleObject &module, llvm::StringRef name) {
   std::string dotted = module.name + "." + name.str();
+  if (std::optional<Value> library = importLibraryModule(dotted))
+    return *library;
   if (isKnownStubSubmodule(dotted))
     return importModule(dotted, module.displayName + "." + name.str());
   raise(Exc::NotImplementedError, "`" + module.displayName + "." + name +

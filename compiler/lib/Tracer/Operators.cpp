@@ -183,6 +183,8 @@ std::string Interp::repr(const Value &v) {
   }
   case Object::Kind::Module: {
     auto *m = llvm::cast<ModuleObject>(o);
+    if (const Value *file = m->attrs.lookup("__file__"))
+      return "<module '" + m->name + "' from " + repr(*file) + ">";
     return "<module '" + m->name + "' (built-in)>";
   }
   case Object::Kind::DictView:

@@ -255,8 +255,14 @@ private:
     if (auto *inst = llvm::dyn_cast<InstanceObject>(o)) {
       if (rt.isVariable(v))
         return visitor(path, v, viaModule);
-      if (inst->native) // arrays, jit objects and collectors are not walked
+      if (inst->native) { // arrays, jit objects and vars() collections are not
+        // walked; an object's implicit Variables (register_implicit_vars) are.
+        if (const auto *owned = inst->native->ownedChildren())
+          for (auto &[key, c] : *owned)
+            if (child(key, c, viaModule))
+              return true;
         return false;
+      }
       for (auto &[key, c] : inst->attrs.items())
         if (child(key, c, viaModule))
           return true;

@@ -123,7 +123,7 @@ void tracePath(Interp &in, TraceContext &tc, const PathState &start, const StmtL
 }
 
 std::string lineOf(Interp &in, ast::Loc loc) {
-  return std::to_string(in.diags.lineCol(in.module.bufferId, loc.begin).first);
+  return std::to_string(in.diags.lineCol(in.currentSource().bufferId, loc.begin).first);
 }
 
 /// A value of one path as an mlir value of `like`'s type, emitted at the end

@@ -32,3 +32,26 @@ labels = jr.uniform(draw(), (200000,))
 w = 2.0 * jnp.ones(10) - 1.3
 u = jnp.dot(((1.0 / (1.0 + jnp.exp(-labels * jnp.dot(points, w))) - 1.0) * labels), points)
 print(np.asarray((w - u)[:3]))
+
+# linear_net.bpm (Example 3): SGD(lr=1e-6) on bm.grad of the mean squared
+# error, 30 jitted steps; each line is the loss before its step.
+key = jr.PRNGKey(0)
+w, b, r = jr.uniform(draw(), (100, 200)), jnp.zeros(200), jr.uniform(draw(), (200, 1))
+xs, ys = jr.uniform(draw(), (1000, 100)), jr.uniform(draw(), (1000, 1))
+
+
+def loss(params):
+    w, b, r = params
+    return jnp.mean(((xs @ w + b) @ r - ys) ** 2)
+
+
+@jax.jit
+def train(params):
+    value, grads = jax.value_and_grad(loss)(params)
+    return tuple(p - 1e-6 * g for p, g in zip(params, grads)), value
+
+
+params = (w, b, r)
+for i in range(30):
+    params, value = train(params)
+    print(f'Train {i}, loss = {value:.2f}')

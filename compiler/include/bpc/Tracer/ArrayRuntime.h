@@ -85,8 +85,9 @@ public:
   /// BrainPy's unique object names: `ClassName0`, `ClassName1`...
   llvm::StringMap<unsigned> nameCounters;
 
-  /// The location of the expression being evaluated (STYLE.md's `loc()`).
-  mlir::Location loc(ast::Loc l);
+  /// The location of position `l` of `source` (STYLE.md's `loc()`); by
+  /// default, of the code that runs in the innermost frame.
+  mlir::Location loc(ast::Loc l, const ast::Module *source = nullptr);
   /// The current expression's location; inside a call that the trace
   /// inlines, a CallSiteLoc stack up to the jitted function.
   mlir::Location currentLoc();

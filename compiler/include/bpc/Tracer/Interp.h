@@ -163,6 +163,9 @@ public:
   void installExceptions();
   /// `import name`: the module object bound for `name`, shown as `display`.
   Value importModule(const std::string &name, const std::string &display);
+  /// A module of bpc's .bpm standard library (Stdlib.cpp), evaluated on its
+  /// first import; nullopt when `name` is not one.
+  std::optional<Value> importLibraryModule(const std::string &name);
   /// Attribute of a stub module: a known submodule (bp.math), or else a
   /// NotImplementedError naming what the script touched.
   Value stubAttribute(ModuleObject &module, llvm::StringRef name);
@@ -195,6 +198,13 @@ public:
   CallArgs evalArgs(const ast::CallExpr &call);
   /// The current frame's depth: 0 at module level.
   unsigned depth() const { return static_cast<unsigned>(frames.size()) - 1; }
+  /// The module scope at the root of `s`'s chain: the globals of the code
+  /// that runs in `s` (the script's or a stdlib module's).
+  static Scope &moduleScope(Scope &s);
+  /// The source of the code that runs in `s`: the script or a stdlib module.
+  const ast::Module &sourceOf(Scope &s);
+  /// The source of the code that runs in the innermost frame.
+  const ast::Module &currentSource() { return sourceOf(*frames.back().scope); }
 
   /// A user-visible frame.
   struct Frame {
@@ -232,6 +242,8 @@ public:
   unsigned nestingDepth = 0;
   llvm::DenseMap<const void *, std::unique_ptr<ScopeInfo>> scopeInfos;
   llvm::StringMap<Value> moduleCache;
+  /// Parsed stdlib modules: their functions point into these ASTs.
+  std::vector<std::unique_ptr<ast::Module>> librarySources;
   /// Classes of iterator objects, by type name (list_iterator, zip, ...).
   llvm::StringMap<ClassRef> iteratorClasses;
   /// Containers whose repr is in progress: a self-containing list prints

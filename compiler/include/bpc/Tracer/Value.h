@@ -256,6 +256,9 @@ struct Scope : llvm::RefCountedBase<Scope> {
   const ScopeInfo *info; // null for modules and classes
   llvm::IntrusiveRefCntPtr<Scope> parent;
   AttrDict vars;
+  /// A module scope's source: the script or a stdlib module. Code running in
+  /// a scope reports its positions in the source of the scope chain's root.
+  const ast::Module *source = nullptr;
 };
 using ScopeRef = llvm::IntrusiveRefCntPtr<Scope>;
 
@@ -327,6 +330,8 @@ struct TraceEntry {
   unsigned depth;
   ast::Loc loc;
   std::string function;
+  /// The source buffer `loc` points into (the script's or a stdlib module's).
+  unsigned bufferId = 0;
 };
 
 /// What an exception instance carries besides its attributes.
@@ -344,6 +349,12 @@ struct ExceptionState {
 /// derive from those classes.
 struct NativeState {
   virtual ~NativeState() = default;
+  /// The named values the state owns (an object's implicit Variables), which
+  /// the search for Variables walks like attributes; null for leaves and for
+  /// views such as vars() collections.
+  virtual const std::vector<std::pair<std::string, Value>> *ownedChildren() const {
+    return nullptr;
+  }
 };
 
 struct InstanceObject : Object {
