@@ -81,6 +81,28 @@ Value toList(ArrayRuntime &rt, const ArrayState &a, size_t dim = 0, int64_t offs
   return makeList(std::move(items));
 }
 
+/// The indices of a subscript made of Python ints and at least one traced
+/// 0-d array (`x[i]` with `i` traced, e.g. a loop counter), or nullopt for
+/// any other subscript (slices, only ints), which normaliseIndex handles.
+std::optional<std::vector<Value>> tracedIndices(ArrayRuntime &rt, const Value &index) {
+  std::vector<Value> items;
+  if (auto *t = index.dyn<TupleObject>())
+    items = t->items;
+  else
+    items.push_back(index);
+  bool anyTraced = false;
+  for (const Value &v : items) {
+    ArrayState *a = rt.asArray(v);
+    if (a && a->isSymbolic() && a->shape.empty())
+      anyTraced = true;
+    else if (!v.isIntLike() || v.isBool())
+      return std::nullopt;
+  }
+  if (!anyTraced)
+    return std::nullopt;
+  return items;
+}
+
 } // namespace
 
 /// A reduction over `axis`: None, an int or a tuple of ints.
@@ -166,11 +188,24 @@ void bpc::tracer::installArrayClass(ArrayRuntime &rt) {
   });
   def(cls.dict, "__getitem__", [&rt](Interp &in, CallArgs &args) {
     ArrayState &a = self(rt, args);
+    if (std::optional<std::vector<Value>> indices = tracedIndices(rt, args.positional[1])) {
+      std::vector<Value> operands = {args.positional[0]};
+      operands.insert(operands.end(), indices->begin(), indices->end());
+      return rt.applyOp("getitem", operands, ops::getItemDynamic(indices->size()));
+    }
     return rt.applyOp("getitem", {args.positional[0]},
                       ops::getItem(ops::normaliseIndex(in, args.positional[1], a.shape)));
   });
   def(cls.dict, "__setitem__", [&rt](Interp &in, CallArgs &args) {
     ArrayState &a = self(rt, args);
+    if (std::optional<std::vector<Value>> indices = tracedIndices(rt, args.positional[1])) {
+      std::vector<Value> operands = {args.positional[0], args.positional[2]};
+      operands.insert(operands.end(), indices->begin(), indices->end());
+      Value r = rt.applyOp("setitem", operands, ops::setItemDynamic(indices->size()),
+                           /*updatesFirst=*/true);
+      assignArray(rt, args.positional[0], r);
+      return Value();
+    }
     Value r = rt.applyOp("setitem", {args.positional[0], args.positional[2]},
                          ops::setItem(ops::normaliseIndex(in, args.positional[1], a.shape)),
                          /*updatesFirst=*/true);

@@ -666,6 +666,65 @@ EmitFn ops::setItem(std::vector<IndexItem> items) {
   };
 }
 
+namespace {
+/// The leading-axis indices of a dynamic subscript as i32 0-d tensors, and
+/// the shape left after dropping those axes.
+llvm::SmallVector<mlir::Value> dynamicIndices(OpEnv &env, llvm::ArrayRef<Operand> indices,
+                                              llvm::ArrayRef<int64_t> shape,
+                                              llvm::SmallVector<int64_t> &rest) {
+  if (indices.size() > shape.size())
+    env.in.raise(Exc::IndexError, "too many indices for array: array is " +
+                                      llvm::Twine(shape.size()) + "-dimensional, but " +
+                                      llvm::Twine(indices.size()) + " were indexed");
+  llvm::SmallVector<mlir::Value> values;
+  for (const Operand &o : indices) {
+    if (isFloat(o.type.dtype) || o.type.dtype == DType::Bool || !shapeOf(o).empty())
+      env.in.raise(Exc::IndexError, "only integers, slices and 0-d integer arrays are valid "
+                                    "indices here, not " + describe(o));
+    values.push_back(materialize(env, o, DType::I32));
+  }
+  rest.assign(shape.begin() + indices.size(), shape.end());
+  return values;
+}
+
+llvm::SmallVector<int64_t> leadingAxes(size_t n) {
+  llvm::SmallVector<int64_t> axes;
+  for (size_t i = 0; i < n; ++i)
+    axes.push_back(i);
+  return axes;
+}
+} // namespace
+
+EmitFn ops::getItemDynamic(unsigned numIndices) {
+  return [numIndices](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    mlir::Value x = xs[0].value;
+    llvm::SmallVector<int64_t> rest;
+    auto indices = dynamicIndices(env, xs.slice(1, numIndices), typeOf(x).getShape(), rest);
+    return env.builder.create<bp::IndexOp>(
+        env.loc, tensorType(env.builder.getContext(), dtypeOf(x), rest), x, indices,
+        leadingAxes(numIndices));
+  };
+}
+
+EmitFn ops::setItemDynamic(unsigned numIndices) {
+  return [numIndices](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    mlir::Value dest = xs[0].value;
+    RankedTensorType type = typeOf(dest);
+    llvm::SmallVector<int64_t> rest;
+    auto indices = dynamicIndices(env, xs.slice(2, numIndices), type.getShape(), rest);
+    llvm::SmallVector<int64_t> joined;
+    if (mlir::failed(bp::broadcastShapes(rest, shapeOf(xs[1]), joined)) ||
+        llvm::ArrayRef<int64_t>(joined) != llvm::ArrayRef<int64_t>(rest))
+      env.in.raise(Exc::ValueError, "could not broadcast " + describe(xs[1]) +
+                                        " into the selected region " +
+                                        describeType(dtypeOf(dest), rest) + " of " +
+                                        describeType(type));
+    mlir::Value update = materialize(env, xs[1], dtypeOf(dest));
+    return env.builder.create<bp::UpdateIndexOp>(env.loc, type, update, dest, indices,
+                                                 leadingAxes(numIndices));
+  };
+}
+
 //===----------------------------------------------------------------------===//
 // Random numbers
 //===----------------------------------------------------------------------===//
