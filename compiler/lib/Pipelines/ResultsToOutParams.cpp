@@ -21,7 +21,8 @@
 
 #include "bpc/Pipelines/Passes.h"
 
-#include "llvm/ADT/SmallPtrSet.h"
+#include "bpc/Conversion/Destinations.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -29,39 +30,12 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "mlir/Pass/Pass.h"
 
 using namespace mlir;
 
 namespace {
-
-/// Makes the chain of destination-style ops that produces `value` write into
-/// `dest`: follows tied destinations back to the `tensor.empty` that starts
-/// the chain and replaces that use of it with `dest`. An empty tensor has no
-/// contents, so any tensor of its type may replace it without changing a
-/// value. Fails when the chain starts elsewhere (an argument, a constant, an
-/// op that is not destination-style).
-bool computeInto(RewriterBase &rewriter, Value value, Value dest) {
-  auto result = dyn_cast<OpResult>(value);
-  if (!result)
-    return false;
-  auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
-  if (!dps || !dps.hasPureTensorSemantics())
-    return false;
-  OpOperand *init = dps.getTiedOpOperand(result);
-  if (init->get().getDefiningOp<tensor::EmptyOp>()) {
-    if (init->get().getType() != dest.getType())
-      return false;
-    rewriter.modifyOpInPlace(dps, [&] { init->set(dest); });
-    return true;
-  }
-  // Through a chain of destinations (fill, then a reduction into it) only
-  // when this op is the chain's only user: CSE may have shared the fill
-  // between two reductions, and retargeting it would make both write `dest`.
-  if (!init->get().hasOneUse())
-    return false;
-  return computeInto(rewriter, init->get(), dest);
-}
 
 struct ResultsToOutParamsPass : PassWrapper<ResultsToOutParamsPass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ResultsToOutParamsPass)
@@ -120,7 +94,7 @@ struct ResultsToOutParamsPass : PassWrapper<ResultsToOutParamsPass, OperationPas
           // A value returned twice is computed into the first out-param
           // only; the others get copies.
           if (!retargeted.contains(value.getAsOpaquePointer()) &&
-              computeInto(rewriter, value, outs[r])) {
+              bpc::retargetDestination(rewriter, value, outs[r])) {
             retargeted.insert(value.getAsOpaquePointer());
             continue;
           }

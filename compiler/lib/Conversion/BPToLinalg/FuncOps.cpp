@@ -10,6 +10,8 @@
 
 #include "Utils.h"
 
+#include "bpc/Conversion/Destinations.h"
+
 #include "bpc/Dialect/BP/IR/BPOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -55,35 +57,6 @@ struct FuncLowering : OpConversionPattern<bp::FuncOp> {
   }
 };
 
-/// Makes the op chain that produces `value` write into `var`: follows the
-/// destinations of destination-style ops to the `tensor.empty` that starts
-/// the chain and replaces it with `var`. Replacing an empty tensor never
-/// changes a value, so this is always legal; it fails when the chain starts
-/// elsewhere (a constant, another argument, a destination that is read).
-bool retargetDestination(RewriterBase &rewriter, Value value, Value var) {
-  auto result = dyn_cast<OpResult>(value);
-  if (!result)
-    return false;
-  auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
-  if (!dps || !dps.hasPureTensorSemantics())
-    return false;
-  OpOperand *init = dps.getTiedOpOperand(result);
-  Value dest = init->get();
-  if (dest == var)
-    return true;
-  if (dest.getDefiningOp<tensor::EmptyOp>()) {
-    if (dest.getType() != var.getType())
-      return false;
-    rewriter.modifyOpInPlace(dps, [&] { init->set(var); });
-    return true;
-  }
-  // Only through a destination this op alone uses (a shared fill would make
-  // another op write the Variable too).
-  if (!dest.hasOneUse())
-    return false;
-  return retargetDestination(rewriter, dest, var);
-}
-
 struct ReturnLowering : OpConversionPattern<bp::ReturnOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -96,7 +69,7 @@ struct ReturnLowering : OpConversionPattern<bp::ReturnOp> {
     unsigned firstVar = block->getNumArguments() - vars.size();
     for (auto [k, value] : llvm::enumerate(vars)) {
       Value var = block->getArgument(firstVar + k);
-      if (value != var && !retargetDestination(rewriter, value, var))
+      if (value != var && !bpc::retargetDestination(rewriter, value, var))
         // The value was computed elsewhere: copy it into the Variable's own
         // buffer, which still keeps the function result droppable.
         value = rewriter.create<linalg::CopyOp>(op.getLoc(), value, var)
