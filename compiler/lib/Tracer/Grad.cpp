@@ -294,8 +294,22 @@ Value callGrad(ArrayRuntime &rt, const GradConfig &c, CallArgs &args) {
   std::string why;
   mlir::FailureOr<bp::FuncOp> gradFunc;
   {
+    // The rule's message, where in the script the op came from, and its
+    // hints (the user cannot see the IR the locations point into).
     mlir::ScopedDiagnosticHandler handler(&rt.context, [&](mlir::Diagnostic &d) {
       why += (why.empty() ? "" : "; ") + d.str();
+      mlir::FileLineColLoc at;
+      d.getLocation()->walk([&](mlir::Location l) {
+        if (!at)
+          at = mlir::dyn_cast<mlir::FileLineColLoc>(l);
+        return at ? mlir::WalkResult::interrupt() : mlir::WalkResult::advance();
+      });
+      if (at)
+        why += " (at " + at.getFilename().str() + ":" + std::to_string(at.getLine()) + ":" +
+               std::to_string(at.getColumn()) + ")";
+      for (const mlir::Diagnostic &note : d.getNotes())
+        if (!llvm::StringRef(note.str()).starts_with("see current operation"))
+          why += "; " + note.str();
       return mlir::success();
     });
     gradFunc = bp::buildGradientFunc(tc->func, wrt, 0, name + "_grad");
@@ -393,9 +407,11 @@ void bpc::tracer::installGradFunctions(ArrayRuntime &rt, AttrDict &bm) {
     in.defineBuiltin(bm, e.name, [&rt, e](Interp &, CallArgs &args) {
       auto config = std::make_shared<GradConfig>(configure(rt, e.kind, args));
       std::string name = std::string(e.name) + "(" + rt.in.callableName(config->function) + ")";
-      return Value(new BuiltinObject(name, [&rt, config](Interp &, CallArgs &call) {
+      auto *transform = new BuiltinObject(name, [&rt, config](Interp &, CallArgs &call) {
         return callGrad(rt, *config, call);
-      }));
+      });
+      transform->wrapped = config->function;
+      return Value(transform);
     });
   }
 }

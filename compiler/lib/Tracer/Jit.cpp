@@ -176,7 +176,13 @@ std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
   if (actual)
     for (const auto &kw : actual->keywords)
       call.keywords.push_back(kw);
-  Value result = in.call(jit.function, call);
+  Value result;
+  if (jit.callee.isNone()) {
+    result = in.call(jit.function, call);
+  } else {
+    call.positional.erase(call.positional.begin(), call.positional.begin() + first);
+    result = in.call(jit.callee, call);
+  }
 
   llvm::SmallVector<mlir::Value> results;
   auto addResult = [&](const Value &v) {
@@ -278,6 +284,8 @@ Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
   if (rt.activeTrace) {
     // A jitted function called inside another is inlined into its trace.
     CallArgs inner = args;
+    if (!jit.callee.isNone())
+      return rt.in.call(jit.callee, inner);
     if (!jit.self.isNone())
       inner.positional.insert(inner.positional.begin(), jit.self);
     return rt.in.call(jit.function, inner);
@@ -337,6 +345,17 @@ Value bpc::tracer::makeJit(ArrayRuntime &rt, CallArgs &args) {
   } else if (target.is<FunctionObject>()) {
     state->function = target;
     state->name = target.dyn<FunctionObject>()->name;
+  } else if (auto *b = target.dyn<BuiltinObject>(); b && !b->wrapped.isNone()) {
+    // A transformation of a script function (bm.grad(f)): traced from f's
+    // parameters, run through the transformation.
+    if (auto *m = b->wrapped.dyn<BoundMethodObject>()) {
+      state->function = m->func;
+      state->self = m->self;
+    } else {
+      state->function = b->wrapped;
+    }
+    state->callee = target;
+    state->name = b->name;
   } else if (rt.baseClass && in.isInstance(target, rt.baseClass.get())) {
     // bm.jit(obj) compiles obj.__call__ with obj.vars() as dyn vars.
     Value *call = in.typeOf(target)->lookup("__call__");

@@ -559,3 +559,22 @@ TEST_CASE("gradient rules: random_uniform in its bounds") {
                "tensor<4xf64>"),
         {0, 1}, {{{}, {-0.5}}, {{4}, {1.0, 2.0, 0.5, 3.0}}});
 }
+
+TEST_CASE("gradient rules: bp.if differentiates the branch taken") {
+  // sum(x) > 0 picks exp(x) * y, otherwise x * x (y unused: zero gradient).
+  const std::string source = lossOf("%x: tensor<4xf64>, %y: tensor<4xf64>", R"mlir(
+  %s = bp.sum %x axes = [0] : tensor<4xf64> -> tensor<f64>
+  %zero = bp.constant dense<0.0> : tensor<f64>
+  %c = bp.cmp gt, %s, %zero : (tensor<f64>, tensor<f64>) -> tensor<i1>
+  %r = bp.if %c -> (tensor<4xf64>) {
+    %e = bp.exp %x : tensor<4xf64>
+    %m = bp.mul %e, %y : (tensor<4xf64>, tensor<4xf64>) -> tensor<4xf64>
+    bp.yield %m : tensor<4xf64>
+  } else {
+    %q = bp.mul %x, %x : (tensor<4xf64>, tensor<4xf64>) -> tensor<4xf64>
+    bp.yield %q : tensor<4xf64>
+  })mlir",
+                                    "tensor<4xf64>");
+  SUBCASE("then") { check(source, {0, 1}, {vec4, positive4}); }
+  SUBCASE("else") { check(source, {0, 1}, {Array{{4}, {-0.3, 1.2, -0.8, -2.1}}, positive4}); }
+}

@@ -31,6 +31,10 @@ struct JitSpecialisation {
 struct JitState : NativeState {
   Value function; // a FunctionObject
   Value self;     // the bound instance, or None
+  /// What a call runs when it is not `function` itself but a builtin that
+  /// wraps it (bm.jit(bm.grad(f))): it gets the arguments without `self`.
+  /// None otherwise.
+  Value callee;
   std::vector<Value> dynVars;
   std::string name;
   /// Traced specialisations by argument signature (`bpc run`).

@@ -297,6 +297,10 @@ struct BuiltinObject : Object {
   std::string name;
   BuiltinFn fn;
   bool isMethod;
+  /// The script function (or bound method) whose signature this builtin
+  /// has, as functools.wraps records it: a bm.grad object wraps its target,
+  /// so that bm.jit can trace it from the target's parameters. None if none.
+  Value wrapped;
   BPC_OBJECT_CLASSOF(Builtin)
 };
 

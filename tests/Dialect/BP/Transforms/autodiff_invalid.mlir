@@ -66,3 +66,22 @@ bp.func @f(%a: tensor<?x3xf32>, %b: tensor<2x3xf32>) -> tensor<f32> {
 bp.func @f(%x: tensor<f32>) {
   bp.return
 }
+
+// -----
+
+// Tests that a loss carried by a traced loop is rejected with a hint.
+bp.func @f(%x: tensor<f32>) -> tensor<f32> {
+  %one = bp.constant dense<1.0> : tensor<f32>
+  // expected-error@+2 {{'bp.while' op cannot be differentiated: the loss depends on a value carried by this traced loop}}
+  // expected-note@+1 {{reverse-mode gradients of a loop whose trip count is only known at run time are not supported (as with JAX's while_loop); compute the loss with a Python loop over a static range, which bm.grad unrolls}}
+  %r = bp.while (%x) : (tensor<f32>) -> (tensor<f32>) {
+  ^bb0(%v: tensor<f32>):
+    %c = bp.cmp lt, %v, %one : (tensor<f32>, tensor<f32>) -> tensor<i1>
+    bp.condition %c, %v : tensor<f32>
+  } do {
+  ^bb0(%v: tensor<f32>):
+    %n = bp.mul %v, %v : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    bp.yield %n : tensor<f32>
+  }
+  bp.return %r : tensor<f32>
+}

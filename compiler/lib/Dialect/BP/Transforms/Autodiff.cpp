@@ -17,7 +17,10 @@
 #include "bpc/Dialect/BP/Transforms/GradientOpInterfaceImpl.h"
 
 #include "mlir/IR/Verifier.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
@@ -94,11 +97,6 @@ LogicalResult checkDifferentiable(FuncOp f, ArrayRef<unsigned> wrtArgs,
   }
   if (f.getBody().empty())
     return f.emitOpError() << "has no body to differentiate";
-  for (Operation &op : f.getBody().front())
-    if (op.getNumRegions() > 0)
-      return op.emitOpError()
-             << "cannot be differentiated yet: only straight-line bodies "
-                "(no ops with regions) are supported";
   Operation *table = SymbolTable::getNearestSymbolTable(f->getParentOp());
   if (!table)
     return f.emitOpError() << "is not in a symbol table, so @" << name
@@ -111,34 +109,157 @@ LogicalResult checkDifferentiable(FuncOp f, ArrayRef<unsigned> wrtArgs,
   return success();
 }
 
-/// The values whose cotangent can be non-zero: float values that depend on
-/// a differentiated input (forward) and that the loss depends on
-/// (backward). Only these get cotangents, so rules of inactive ops never run
-/// and inactive operands accumulate nothing.
-DenseSet<Value> findActiveValues(Block &body, ArrayRef<unsigned> wrtArgs,
-                                 Value loss) {
-  DenseSet<Value> varied;
-  for (unsigned index : wrtArgs)
-    varied.insert(body.getArgument(index));
-  for (Operation &op : body.without_terminator())
-    if (llvm::any_of(op.getOperands(),
+/// What an op reads: its operands and, for a branch, the values its regions
+/// use from above (bp.if has no operands for them; they are captured).
+SmallVector<Value> inputsOf(Operation *op) {
+  SmallVector<Value> inputs(op->getOperands());
+  if (op->getNumRegions() > 0) {
+    llvm::SetVector<Value> captured;
+    getUsedValuesDefinedAbove(op->getRegions(), captured);
+    inputs.append(captured.begin(), captured.end());
+  }
+  return inputs;
+}
+
+/// Adds to `varied` the float results of the ops in `ops` (in program order)
+/// that read a varied value.
+void propagateVaried(ArrayRef<Operation *> ops, DenseSet<Value> &varied) {
+  for (Operation *op : ops)
+    if (llvm::any_of(inputsOf(op),
                      [&](Value v) { return varied.contains(v); }))
-      for (Value result : op.getResults())
+      for (Value result : op->getResults())
         if (isFloatTensor(result.getType()))
           varied.insert(result);
-
-  DenseSet<Value> active, useful{loss};
-  for (Operation &op : llvm::reverse(body.without_terminator()))
-    if (llvm::any_of(op.getResults(),
-                     [&](Value v) { return useful.contains(v); }))
-      for (Value operand : op.getOperands())
-        if (isFloatTensor(operand.getType()))
-          useful.insert(operand);
-  for (Value value : useful)
-    if (varied.contains(value))
-      active.insert(value);
-  return active;
 }
+
+/// The backward sweep over one block: the function's body, or a region of
+/// the bp.if that carries a branch's cotangents (which recomputes the
+/// branch's forward values first, since a region's values are not visible
+/// outside it).
+class BackwardSweep {
+public:
+  /// `varied`: float values that depend on a differentiated input. Only
+  /// they receive cotangents, so inactive operands accumulate nothing.
+  explicit BackwardSweep(DenseSet<Value> &varied) : varied(varied) {}
+
+  /// Propagates `cotangents` from the results of `forward` (ops of one
+  /// block, in program order) to their inputs, emitting the vector-Jacobian
+  /// products at `builder`'s insertion point.
+  LogicalResult run(OpBuilder &builder, ArrayRef<Operation *> forward,
+                    DenseMap<Value, Value> &cotangents) {
+    for (Operation *op : llvm::reverse(forward)) {
+      SmallVector<Value> resultCotangents = llvm::map_to_vector(
+          op->getResults(), [&](Value r) { return cotangents.lookup(r); });
+      if (llvm::all_of(resultCotangents, [](Value ct) { return !ct; }))
+        continue;
+      if (auto branch = dyn_cast<IfOp>(op)) {
+        if (failed(branchVJP(builder, branch, resultCotangents, cotangents)))
+          return failure();
+        continue;
+      }
+      if (isa<WhileOp>(op)) {
+        InFlightDiagnostic diag =
+            op->emitOpError() << "cannot be differentiated: the loss depends "
+                                 "on a value carried by this traced loop";
+        diag.attachNote() << "reverse-mode gradients of a loop whose trip "
+                             "count is only known at run time are not "
+                             "supported (as with JAX's while_loop); compute "
+                             "the loss with a Python loop over a static "
+                             "range, which bm.grad unrolls";
+        return failure();
+      }
+      auto gradient = dyn_cast<GradientOpInterface>(op);
+      if (!gradient)
+        return op->emitOpError() << "has no gradient rule, but the loss "
+                                    "depends on its result through a "
+                                    "differentiated input";
+      SmallVector<Value> operandCotangents;
+      if (failed(gradient.buildVJP(builder, resultCotangents,
+                                   operandCotangents)))
+        return failure();
+      if (operandCotangents.size() != op->getNumOperands())
+        return op->emitOpError() << "gradient rule returned "
+                                 << operandCotangents.size()
+                                 << " cotangents for " << op->getNumOperands()
+                                 << " operands";
+      for (auto [i, operand, ct] :
+           llvm::enumerate(op->getOperands(), operandCotangents)) {
+        if (!ct || !varied.contains(operand))
+          continue;
+        if (ct.getType() != operand.getType())
+          return op->emitOpError()
+                 << "gradient rule gave operand #" << i << " of type "
+                 << operand.getType() << " a cotangent of type "
+                 << ct.getType();
+        accumulate(builder, cotangents, operand, ct);
+      }
+    }
+    return success();
+  }
+
+  static void accumulate(OpBuilder &builder, DenseMap<Value, Value> &cotangents,
+                         Value value, Value ct) {
+    Value &sum = cotangents[value];
+    sum = sum ? builder.create<AddOp>(ct.getLoc(), value.getType(), sum, ct)
+                    .getResult()
+              : ct;
+  }
+
+private:
+  /// The VJP of a branch is a branch on the same condition: each side
+  /// recomputes its forward values, runs its own backward sweep from the
+  /// results' cotangents and yields the cotangents of the varied values it
+  /// captured (zeros for those it does not use), which the outer sweep then
+  /// accumulates.
+  LogicalResult branchVJP(OpBuilder &builder, IfOp branch,
+                          ArrayRef<Value> resultCotangents,
+                          DenseMap<Value, Value> &cotangents) {
+    llvm::SetVector<Value> used;
+    getUsedValuesDefinedAbove(branch->getRegions(), used);
+    SmallVector<Value> captured = llvm::to_vector(llvm::make_filter_range(
+        used, [&](Value v) { return varied.contains(v); }));
+    if (captured.empty())
+      return success();
+    SmallVector<Type> types = llvm::map_to_vector(
+        captured, [](Value v) { return v.getType(); });
+    auto vjp =
+        builder.create<IfOp>(branch.getLoc(), types, branch.getCondition());
+    for (auto [from, to] : {std::pair{&branch.getThenRegion(),
+                                      &vjp.getThenRegion()},
+                            std::pair{&branch.getElseRegion(),
+                                      &vjp.getElseRegion()}}) {
+      OpBuilder::InsertionGuard guard(builder);
+      builder.setInsertionPointToStart(&to->emplaceBlock());
+      IRMapping mapping;
+      SmallVector<Operation *> forward;
+      Block &source = from->front();
+      for (Operation &op : source.without_terminator())
+        forward.push_back(builder.clone(op, mapping));
+      propagateVaried(forward, varied);
+
+      DenseMap<Value, Value> local;
+      for (auto [yielded, ct] : llvm::zip_equal(
+               source.getTerminator()->getOperands(), resultCotangents)) {
+        Value value = mapping.lookupOrDefault(yielded);
+        if (ct && varied.contains(value))
+          accumulate(builder, local, value, ct);
+      }
+      if (failed(run(builder, forward, local)))
+        return failure();
+      VJPBuilder b(builder, branch.getLoc());
+      SmallVector<Value> yielded = llvm::map_to_vector(captured, [&](Value v) {
+        Value ct = local.lookup(v);
+        return ct ? ct : b.zerosLike(v);
+      });
+      builder.create<YieldOp>(branch.getLoc(), yielded);
+    }
+    for (auto [value, ct] : llvm::zip_equal(captured, vjp.getResults()))
+      accumulate(builder, cotangents, value, ct);
+    return success();
+  }
+
+  DenseSet<Value> &varied;
+};
 
 /// Rewrites `g` (a copy of the function being differentiated) in place.
 LogicalResult differentiate(FuncOp g, ArrayRef<unsigned> wrtArgs,
@@ -146,58 +267,25 @@ LogicalResult differentiate(FuncOp g, ArrayRef<unsigned> wrtArgs,
   Block &body = g.getBody().front();
   auto ret = cast<ReturnOp>(body.getTerminator());
   Value loss = ret.getResults()[lossResult];
-  DenseSet<Value> active = findActiveValues(body, wrtArgs, loss);
   SmallVector<Operation *> forward = llvm::map_to_vector(
       body.without_terminator(), [](Operation &op) { return &op; });
+  DenseSet<Value> varied;
+  for (unsigned index : wrtArgs)
+    varied.insert(body.getArgument(index));
+  propagateVaried(forward, varied);
 
   // The backward pass goes between the forward ops and the terminator, in
   // reverse order of the forward ops.
   OpBuilder builder(ret);
   DenseMap<Value, Value> cotangents;
-  auto accumulate = [&](Value value, Value ct) {
-    Value &sum = cotangents[value];
-    sum = sum ? builder.create<AddOp>(ct.getLoc(), value.getType(), sum, ct)
-                    .getResult()
-              : ct;
-  };
-  if (active.contains(loss)) {
+  if (varied.contains(loss)) {
     VJPBuilder seed(builder, ret.getLoc());
     Type type = cast<RankedTensorType>(loss.getType()).getElementType();
     cotangents[loss] = seed.scalar(type, 1.0);
   }
-
-  for (Operation *op : llvm::reverse(forward)) {
-    SmallVector<Value> resultCotangents = llvm::map_to_vector(
-        op->getResults(), [&](Value r) { return cotangents.lookup(r); });
-    if (llvm::all_of(resultCotangents, [](Value ct) { return !ct; }))
-      continue;
-    auto gradient = dyn_cast<GradientOpInterface>(op);
-    if (!gradient)
-      return op->emitOpError() << "has no gradient rule, but the loss "
-                                  "depends on its result through a "
-                                  "differentiated input";
-    SmallVector<Value> operandCotangents;
-    if (failed(gradient.buildVJP(builder, resultCotangents,
-                                 operandCotangents)))
-      return failure();
-    if (operandCotangents.size() != op->getNumOperands())
-      return op->emitOpError() << "gradient rule returned "
-                               << operandCotangents.size()
-                               << " cotangents for " << op->getNumOperands()
-                               << " operands";
-    for (auto [i, operand, ct] :
-         llvm::enumerate(op->getOperands(), operandCotangents)) {
-      if (!ct || !active.contains(operand))
-        continue;
-      if (ct.getType() != operand.getType())
-        return op->emitOpError()
-               << "gradient rule gave operand #" << i << " of type "
-               << operand.getType() << " a cotangent of type "
-               << ct.getType();
-      accumulate(operand, ct);
-    }
-  }
-
+  BackwardSweep sweep(varied);
+  if (failed(sweep.run(builder, forward, cotangents)))
+    return failure();
   // Results: f's, then the gradients; the Variables' new values unchanged.
   VJPBuilder b(builder, ret.getLoc());
   SmallVector<Value> results(ret.getResults());

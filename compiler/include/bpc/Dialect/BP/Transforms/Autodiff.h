@@ -35,14 +35,18 @@ namespace bpc::bp {
 /// yields the Variables' new values as `f` does. The gradient of a Variable
 /// is taken with respect to its value on entry.
 ///
-/// `f` must be straight-line code (one block, no ops with regions). Values
-/// used several times accumulate their cotangents; only float values carry
+/// `f` has one block; a `bp.if` in it is differentiated by a `bp.if` on the
+/// same condition whose branches recompute their forward values and yield
+/// the cotangents of what they captured. A loss that depends on a value
+/// carried by a `bp.while` is an error (a loop with a run-time trip count
+/// would need a tape, as JAX's while_loop). Values used several times
+/// accumulate their cotangents; only float values carry
 /// cotangents, so comparisons, integer and bool ops and indices contribute
 /// none. The body is left for the usual canonicalize/CSE (the bpc-lower-bp
 /// pipeline starts with them).
 ///
 /// On failure (a bad index, a non-scalar or integer loss, a non-float input,
-/// an op without a gradient rule) an error is emitted at `f` or at the
+/// an op without a gradient rule, a loop) an error is emitted at `f` or at the
 /// offending op, nothing is inserted, and failure is returned. The gradient
 /// rules are attached to the context on first use.
 mlir::FailureOr<FuncOp> buildGradientFunc(FuncOp f,
