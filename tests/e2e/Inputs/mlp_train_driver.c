@@ -10,6 +10,9 @@
       end are bitwise those of step 2.
    4. The K + M losses of step 2 equal the NumPy reference
       (tests/tracer/mlp_adam_reference.py) to 1e-5 relative.
+   5. n is symbolic: a step on the first 7 rows returns the mean over those 7
+      of the initial model's squared error, computed here in double from the
+      Variables read back.
 
    The batch is the example's: x[k] = sin(0.9 k + 0.2) over the flat index,
    y = 0.5 sin(sum of each row of x). Usage: driver STATE_FILE */
@@ -84,6 +87,26 @@ static void printDifferences(const snapshot *a, const snapshot *b) {
   if (a->count != b->count)
     printf("%s(a different number of Variables)", differing++ ? ", " : "");
   printf("%s\n", differing ? "" : "none");
+}
+
+/* The MSE of the model in `s` (Variables in the header's order: w1, b1, w2,
+   b2 first) on the first `n` rows of the batch, in double. */
+static double forwardLoss(const snapshot *s, int n) {
+  const float *w1 = (const float *)s->data[0], *b1 = (const float *)s->data[1];
+  const float *w2 = (const float *)s->data[2], *b2 = (const float *)s->data[3];
+  enum { N_HIDDEN = 16 };
+  double total = 0;
+  for (int i = 0; i < n; ++i) {
+    double out = b2[0];
+    for (int h = 0; h < N_HIDDEN; ++h) {
+      double z = b1[h];
+      for (int j = 0; j < N_IN; ++j)
+        z += (double)x[i * N_IN + j] * w1[j * N_HIDDEN + h];
+      out += tanh(z) * w2[h];
+    }
+    total += (out - y[i]) * (out - y[i]);
+  }
+  return total / n;
 }
 
 /* Runs `steps` training steps on `ctx`, storing the losses; 0 on failure. */
@@ -197,6 +220,18 @@ int main(int argc, char **argv) {
   printf("losses of steps 0-%d within 1e-5 of the reference: %s (max relative difference %.1e)\n",
          K + M - 1, bad ? "no" : "yes", worst);
   printf("loss decreased: %s\n", losses[K + M - 1] < losses[0] ? "yes" : "no");
+
+  /* 5. A batch of 7 rows, on a fresh context. */
+  mlp_adam_ctx *c;
+  float loss7 = 0;
+  bpc_array x7 = {x, BPC_F32, 2, {7, N_IN}}, y7 = {y, BPC_F32, 2, {7, 1}};
+  bpc_array out7 = {&loss7, BPC_F32, 0, {0}};
+  if (mlp_adam_create(&c) != BPC_OK || mlp_adam_train_jit(c, &x7, &y7, &out7) != BPC_OK)
+    return 1;
+  double expected7 = forwardLoss(&initial, 7);
+  printf("n = 7: loss %.6f, forward pass in C %.6f, within 1e-5: %s\n", loss7, expected7,
+         fabs(loss7 - expected7) <= 1e-5 * expected7 ? "yes" : "no");
+  mlp_adam_destroy(c);
 
   release(&initial);
   release(&atSave);
