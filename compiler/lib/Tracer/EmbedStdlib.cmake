@@ -1,6 +1,7 @@
 # Writes OUT, a C++ fragment holding the bytes of each file of FILES (paths
-# relative to SRC_DIR) as an array, and kStdlibFiles listing them. Run by the
+# relative to SRC_DIR, separated by commas) as an array, and kStdlibFiles listing them. Run by the
 # build (cmake -P) so that bpc carries its .bpm standard library inside.
+string(REPLACE "," ";" FILES "${FILES}")
 set(body "// Generated from stdlib/ by EmbedStdlib.cmake; do not edit.\n")
 set(table "")
 set(index 0)

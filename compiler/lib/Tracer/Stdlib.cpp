@@ -38,6 +38,7 @@ struct LibraryName {
   const char *path;
 };
 constexpr LibraryName kLibraryNames[] = {
+    {"brainpy.errors", "brainpy/errors.bpm"},
     {"brainpy.optimizers", "brainpy/optimizers.bpm"},
     {"brainpy.optim", "brainpy/optimizers.bpm"},
     {"brainpy.math.optimizers", "brainpy/optimizers.bpm"},
