@@ -504,6 +504,8 @@ std::optional<StaticRequest> requestOf(DiagnosticEngine &diags, const Specialize
   };
   for (size_t k = 0; k < call.args.size(); ++k) {
     const ast::Expr &arg = *call.args[k];
+    if (llvm::isa<ast::StarredExpr>(arg))
+      return fail(arg.getLoc(), "--specialize takes each argument as a literal, not `*args`");
     if (first + k >= params.size())
       return fail(arg.getLoc(), name.str() + "() takes " + std::to_string(params.size() - first) +
                                     " positional arguments but " +
@@ -512,8 +514,10 @@ std::optional<StaticRequest> requestOf(DiagnosticEngine &diags, const Specialize
       return std::nullopt;
   }
   for (const ast::Keyword &kw : call.keywords) {
+    if (kw.name.empty())
+      return fail(kw.loc, "--specialize takes each argument as a literal, not `**kwargs`");
     auto it = llvm::find_if(params, [&](const ast::Param &p) { return p.name == kw.name; });
-    if (kw.name.empty() || it == params.end() || (first && it == params.begin()))
+    if (it == params.end() || (first && it == params.begin()))
       return fail(kw.loc, name.str() + "() has no parameter '" + kw.name +
                               "'; its static parameters are " + staticNames(jit));
     if (!bind(it - params.begin(), *kw.value, kw.loc))
@@ -531,7 +535,7 @@ std::optional<StaticRequest> requestOf(DiagnosticEngine &diags, const Specialize
 std::string unsupportedStatic(Interp &in, const Value &v) {
   if (v.isNumber() || v.is<StrObject>())
     return "";
-  return "is " + in.typeName(v) + " " + in.repr(v) +
+  return "is " + in.repr(v) + ", a " + in.typeName(v) +
          ": a library compiles static arguments that are numbers, booleans or strings";
 }
 
