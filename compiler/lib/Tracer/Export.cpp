@@ -360,6 +360,37 @@ bool contextVariables(Interp &in, DiagnosticEngine &diags, llvm::ArrayRef<Export
   return ok;
 }
 
+/// The specialisations of one function share a C entry point and so its
+/// list of results. Returns false after reporting one that differs.
+bool sameResultCounts(Interp &in, DiagnosticEngine &diags, llvm::ArrayRef<Exported> exported,
+                      const ModelManifest &manifest) {
+  for (size_t f = 1; f < exported.size(); ++f) {
+    const Exported &e = exported[f];
+    size_t first = f;
+    while (first > 0 && exported[first - 1].jit == e.jit)
+      --first;
+    if (first == f)
+      continue;
+    const FunctionSpec &a = manifest.functions[first], &b = manifest.functions[f];
+    if (a.results.size() == b.results.size())
+      continue;
+    auto describe = [](const FunctionSpec &spec) {
+      std::string values;
+      for (size_t i = 0; i < spec.staticParams.size(); ++i)
+        values += (i ? ", " : "") + spec.staticParams[i].name + "=" + spec.staticValues[i].repr;
+      return std::to_string(spec.results.size()) + " result" +
+             (spec.results.size() == 1 ? "" : "s") + " for " + values;
+    };
+    const ast::Param &p = (*e.jit->function.dyn<FunctionObject>()->params)[e.jit->staticParams[0]];
+    diags.error(in.module.bufferId, p.loc,
+                "exported function '" + e.name + "' returns " + describe(a) + " but " +
+                    describe(b) + ": its C entry point has one list of results, so every "
+                    "static value must give the same number of arrays");
+    return false;
+  }
+  return true;
+}
+
 /// One `--specialize` option, parsed: the call it names (`f_jit(x=1.0)`).
 struct SpecializeOption {
   std::unique_ptr<ast::Module> ast;
@@ -726,6 +757,8 @@ int bpc::tracer::exportModel(const ast::Module &module, DiagnosticEngine &diags,
       reportManifestError(in, e);
       return 1;
     }
+    if (!sameResultCounts(in, diags, exported, manifest))
+      return 1;
     // The manifest now holds the symbolic dims; the LLVM lowering rejects
     // the dialect's `bp.dims` argument attribute on a converted argument.
     for (auto func : bp->getOps<bp::FuncOp>())
