@@ -299,7 +299,6 @@ struct Number {
   bool isF32 = false;
   int64_t i = 0;
   double f = 0;
-  std::string repr;
 };
 
 Number readNumber(const bpc_array &a) {
@@ -307,30 +306,33 @@ Number readNumber(const bpc_array &a) {
   switch (a.dtype) {
   case BPC_BOOL:
     n.i = *static_cast<const uint8_t *>(a.data) != 0;
-    n.repr = n.i ? "True" : "False";
     break;
   case BPC_I32:
     n.i = *static_cast<const int32_t *>(a.data);
-    n.repr = std::to_string(n.i);
     break;
   case BPC_I64:
     n.i = *static_cast<const int64_t *>(a.data);
-    n.repr = std::to_string(n.i);
     break;
-  case BPC_F32: {
-    float v = *static_cast<const float *>(a.data);
+  case BPC_F32:
     n.isFloat = n.isF32 = true;
-    n.f = v;
-    n.repr = shortestRepr(v);
+    n.f = *static_cast<const float *>(a.data);
     break;
-  }
   case BPC_F64:
     n.isFloat = true;
     n.f = *static_cast<const double *>(a.data);
-    n.repr = shortestRepr(n.f);
     break;
   }
   return n;
+}
+
+/// Python's repr of the caller's value (an f32 with its shortest f32 digits).
+std::string numberRepr(const bpc_array &a) {
+  Number n = readNumber(a);
+  if (a.dtype == BPC_BOOL)
+    return n.i ? "True" : "False";
+  if (!n.isFloat)
+    return std::to_string(n.i);
+  return n.isF32 ? shortestRepr(static_cast<float>(n.f)) : shortestRepr(n.f);
 }
 
 /// Python's int == float: exact, so 2**53 + 1 != 2.0**53.
@@ -340,11 +342,12 @@ bool intEqualsFloat(int64_t i, double f) {
   return static_cast<int64_t>(f) == i;
 }
 
-bool matches(const bpc_static_value &compiled, const bpc_static_arg &given, const Number &n) {
+bool matches(const bpc_static_value &compiled, const bpc_static_arg &given) {
   if (compiled.kind == BPC_STATIC_STR)
     return given.string && std::strcmp(compiled.s, given.string) == 0;
   if (!given.array)
     return false;
+  Number n = readNumber(*given.array);
   if (compiled.kind != BPC_STATIC_FLOAT)
     return n.isFloat ? intEqualsFloat(compiled.i, n.f) : n.i == compiled.i;
   if (!n.isFloat)
@@ -366,9 +369,8 @@ bpc_status callStatic(bpc_ctx *ctx, const bpc_static_dispatch &d, const bpc_stat
                       const bpc_array *const *args, bpc_array *const *results) {
   if (d.num_params && !statics)
     return ctx->fail(BPC_ERR_ARG, formatString("%s: static argument list is NULL", d.name));
-  // Read every static argument, checking it as an argument is checked.
-  std::vector<Number> given(d.num_params);
-  std::vector<std::string> reprs(d.num_params);
+  // Check every static argument as an argument is checked. Nothing here
+  // allocates: a call that matches costs a few comparisons.
   for (int32_t p = 0; p < d.num_params; ++p) {
     const char *name = d.param_names[p];
     bool isString = d.num_specs > 0 && d.values[p].kind == BPC_STATIC_STR;
@@ -376,7 +378,6 @@ bpc_status callStatic(bpc_ctx *ctx, const bpc_static_dispatch &d, const bpc_stat
       if (!statics[p].string)
         return ctx->fail(BPC_ERR_ARG,
                          formatString("%s: static argument '%s' (a string) is NULL", d.name, name));
-      reprs[p] = pythonStrRepr(statics[p].string);
       continue;
     }
     const bpc_array *a = statics[p].array;
@@ -391,16 +392,19 @@ bpc_status callStatic(bpc_ctx *ctx, const bpc_static_dispatch &d, const bpc_stat
                        formatString("%s: static argument '%s' has rank %d, expected a 0-d array "
                                     "holding its value",
                                     d.name, name, int(a->rank)));
-    given[p] = readNumber(*a);
-    reprs[p] = given[p].repr;
   }
   for (int32_t s = 0; s < d.num_specs; ++s) {
     bool all = true;
     for (int32_t p = 0; all && p < d.num_params; ++p)
-      all = matches(d.values[s * d.num_params + p], statics[p], given[p]);
+      all = matches(d.values[s * d.num_params + p], statics[p]);
     if (all)
       return call(ctx, d.funcs[s], args, results);
   }
+  std::vector<std::string> reprs(d.num_params);
+  for (int32_t p = 0; p < d.num_params; ++p)
+    reprs[p] = statics[p].string && d.values[p].kind == BPC_STATIC_STR
+                   ? pythonStrRepr(statics[p].string)
+                   : numberRepr(*statics[p].array);
   // f_jit: static argument x=2.5 was not compiled; compiled values: x=1.0,
   // x=5.0 (add --specialize 'f_jit(x=2.5)' to bpc build)
   std::string compiled;

@@ -564,6 +564,8 @@ std::optional<StaticRequest> requestOf(DiagnosticEngine &diags, const Specialize
 
 /// Why a library cannot take static value `v`, or "" when it can.
 std::string unsupportedStatic(Interp &in, const Value &v) {
+  if (auto *str = v.dyn<StrObject>(); str && str->value.find('\0') != std::string::npos)
+    return "is " + in.repr(v) + ", a string with a NUL character, which a C string cannot hold";
   if (v.isNumber() || v.is<StrObject>())
     return "";
   return "is " + in.repr(v) + ", a " + in.typeName(v) +
