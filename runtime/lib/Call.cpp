@@ -4,7 +4,9 @@
 // descriptor, resolves symbolic dimensions, allocates context-owned results,
 // and only then runs the kernel. Everything that can fail happens before the
 // kernel, which is what makes "an error changes no Variable" hold without
-// copying Variables.
+// copying Variables. bpc_ctx_call_static first picks the specialisation
+// compiled for the caller's static values (Python's equality), or fails
+// with the compiled values in Python's repr.
 //
 //===----------------------------------------------------------------------===//
 
@@ -233,8 +235,9 @@ extern "C" bpc_status bpc_ctx_call(bpc_ctx *ctx, int32_t func,
 namespace {
 
 /// Python's repr of a float from the shortest digits that read back as the
-/// same value (`digits`, as std::to_chars writes them in scientific form):
-/// positional notation for exponents in [-4, 16), else `1.5e+16`.
+/// same value (`scientific`, as std::to_chars writes them: `1.5e+16`):
+/// positional notation for exponents in [-4, 16), as Python uses, else
+/// scientific with at least two exponent digits (`1e-05`).
 std::string pythonFloatRepr(const char *scientific) {
   std::string s(scientific);
   if (s == "inf" || s == "-inf" || s == "nan" || s == "-nan")
