@@ -690,7 +690,7 @@ int traceExports(Interp &in, DiagnosticEngine &diags, mlir::ModuleOp bp,
         continue;
       std::vector<size_t> traced;
       if (jit->staticParams.empty()) {
-        std::vector<Value> frozen = traceForExport(rt, value, name, bp, {}, traced);
+        std::vector<Value> frozen = traceForExport(rt, value, name, name, bp, {}, traced);
         exported.push_back({name, name, jit, std::move(frozen), std::move(traced), {}});
         continue;
       }
@@ -704,7 +704,7 @@ int traceExports(Interp &in, DiagnosticEngine &diags, mlir::ModuleOp bp,
         std::vector<std::optional<Value>> values(specializations[k].begin(),
                                                  specializations[k].end());
         traced.clear();
-        std::vector<Value> frozen = traceForExport(rt, value, kernel, bp, values, traced);
+        std::vector<Value> frozen = traceForExport(rt, value, name, kernel, bp, values, traced);
         exported.push_back({name, kernel, jit, std::move(frozen), traced, specializations[k]});
       }
     }

@@ -103,7 +103,8 @@ std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
                          llvm::StringRef name, const CallArgs *actual,
                          bool *returnsTuple = nullptr,
                          llvm::ArrayRef<std::optional<Value>> staticValues = {},
-                         std::vector<size_t> *tracedParams = nullptr) {
+                         std::vector<size_t> *tracedParams = nullptr,
+                         llvm::StringRef exportedName = {}) {
   Interp &in = rt.in;
   auto *fn = jit.function.dyn<FunctionObject>();
   const std::vector<ast::Param> &params = *fn->params;
@@ -159,9 +160,10 @@ std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
     if (!p.defaultValue) {
       in.currentLoc = p.loc;
       try {
-        in.raise(Exc::TypeError, "parameter '" + p.name + "' of exported function '" + name +
+        in.raise(Exc::TypeError, "parameter '" + p.name + "' of exported function '" + exportedName +
                                      "' needs an array annotation such as `" + p.name +
-                                     ": f32[n]`: bpc build does not guess argument types");
+                                     ": f32[n]`, or to be named in static_argnames: bpc "
+                                     "build does not guess argument types");
       } catch (PyException &e) {
         in.annotate(e, p.loc);
         throw;
@@ -354,11 +356,12 @@ Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
 } // namespace
 
 std::vector<Value> bpc::tracer::traceForExport(ArrayRuntime &rt, const Value &jitValue,
+                                               llvm::StringRef exportedName,
                                                llvm::StringRef name, mlir::ModuleOp module,
                                                llvm::ArrayRef<std::optional<Value>> staticValues,
                                                std::vector<size_t> &tracedParams) {
   return trace(rt, *asJit(jitValue), module, name, nullptr, nullptr, staticValues,
-               &tracedParams);
+               &tracedParams, exportedName);
 }
 
 namespace {

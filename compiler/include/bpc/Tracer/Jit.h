@@ -61,14 +61,16 @@ Value makeJit(ArrayRuntime &rt, CallArgs &args);
 void installJitClass(ArrayRuntime &rt);
 /// The jit state of `v`, or null.
 JitState *asJit(const Value &v);
-/// Traces `jit` into `module` as `bp.func @name`: its static parameters
+/// Traces `jit`, exported as `exportedName` (for messages), into `module` as
+/// `bp.func @name`: its static parameters
 /// (JitState::staticParams) from `staticValues` (one per static parameter;
 /// nullopt takes the parameter's default), the others from their
 /// annotations. Returns the non-dyn Variables the function reads, frozen
 /// into it at their values now, in the order it first reads them;
 /// `tracedParams` receives the indices of the parameters that became the
 /// kernel's arguments, in order.
-std::vector<Value> traceForExport(ArrayRuntime &rt, const Value &jit, llvm::StringRef name,
+std::vector<Value> traceForExport(ArrayRuntime &rt, const Value &jit,
+                                  llvm::StringRef exportedName, llvm::StringRef name,
                                   mlir::ModuleOp module,
                                   llvm::ArrayRef<std::optional<Value>> staticValues,
                                   std::vector<size_t> &tracedParams);

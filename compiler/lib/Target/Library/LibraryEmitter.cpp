@@ -744,6 +744,9 @@ std::string bpc::emitModelGlue(const ModelManifest &manifest) {
                        "bpc_static{0}_names, {3}, bpc_static{0}_values, bpc_static{0}_funcs}};\n",
                        begin, cString(func.name), func.staticParams.size(), end - begin);
   }
+  if (llvm::any_of(manifest.functions,
+                   [](const FunctionSpec &func) { return !func.staticParams.empty(); }))
+    out += "\n";
 
   // Entry points.
   out += fmt::format("BPC_DEFINE_MODEL_API({}, bpc_model);\n", p);
