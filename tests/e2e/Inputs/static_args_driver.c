@@ -101,7 +101,8 @@ int main(void) {
   }
 
   /* add_jit(k, v, twice), static_argnums=(0, 2): k=2, twice=True from the
-     module's calls, which also left counter.total at 8 + 16. */
+     module's calls, which also left counter.total at 8 + 16, and k=3,
+     twice=False from --specialize. */
   {
     float v[3] = {1.0f, 2.0f, 3.0f};
     double k = 2.0;
@@ -127,6 +128,11 @@ int main(void) {
            static_args_last_error(ctx), total());
     s = static_args_add_jit(ctx, &kArr, &in, &oneArr, &out);
     printf("add_jit(k=2.0, twice=1) %s; total = %g\n", statusName(s), total());
+    /* --specialize 'add_jit(3, twice=False)' */
+    s = static_args_add_jit(ctx, &kBadArr, &in, &noArr, &out);
+    r = (float *)out.data;
+    printf("add_jit(k=3, twice=False) %s: %g %g %g; total = %g\n", statusName(s), r[0], r[1],
+           r[2], total());
   }
   static_args_destroy(ctx);
   return 0;
