@@ -4,12 +4,18 @@
 // descriptor, resolves symbolic dimensions, allocates context-owned results,
 // and only then runs the kernel. Everything that can fail happens before the
 // kernel, which is what makes "an error changes no Variable" hold without
-// copying Variables.
+// copying Variables. bpc_ctx_call_static first picks the specialisation
+// compiled for the caller's static values (Python's equality), or fails
+// with the compiled values in Python's repr.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Context.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 using namespace bpc::rt;
@@ -220,4 +226,229 @@ extern "C" bpc_status bpc_ctx_call(bpc_ctx *ctx, int32_t func,
   if (!ctx)
     return BPC_ERR_ARG;
   return guarded(ctx, "call", [&] { return call(ctx, func, args, results); });
+}
+
+//===----------------------------------------------------------------------===//
+// Static arguments
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Python's repr of a float from the shortest digits that read back as the
+/// same value (`scientific`, as std::to_chars writes them: `1.5e+16`):
+/// positional notation for exponents in [-4, 16), as Python uses, else
+/// scientific with at least two exponent digits (`1e-05`).
+std::string pythonFloatRepr(const char *scientific) {
+  std::string s(scientific);
+  if (s == "inf" || s == "-inf" || s == "nan" || s == "-nan")
+    return s[0] == '-' && s[1] == 'n' ? "nan" : s;
+  std::string sign;
+  if (s[0] == '-') {
+    sign = "-";
+    s.erase(0, 1);
+  }
+  size_t e = s.find('e');
+  int exponent = std::atoi(s.c_str() + e + 1);
+  std::string digits = s.substr(0, e);
+  digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+  if (exponent < -4 || exponent >= 16) {
+    std::string mantissa = digits.substr(0, 1);
+    if (digits.size() > 1)
+      mantissa += "." + digits.substr(1);
+    return sign + mantissa + formatString("e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
+  }
+  if (exponent < 0)
+    return sign + "0." + std::string(size_t(-exponent - 1), '0') + digits;
+  size_t point = size_t(exponent) + 1;
+  if (digits.size() <= point)
+    return sign + digits + std::string(point - digits.size(), '0') + ".0";
+  return sign + digits.substr(0, point) + "." + digits.substr(point);
+}
+
+template <typename T> std::string shortestRepr(T value) {
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer) - 1, value,
+                                 std::chars_format::scientific);
+  *end = '\0';
+  return pythonFloatRepr(buffer);
+}
+
+/// Python's repr of a str (UTF-8 passes through; control bytes escaped).
+std::string pythonStrRepr(const char *s) {
+  bool single = std::strchr(s, '\'') == nullptr || std::strchr(s, '"') != nullptr;
+  char quote = single ? '\'' : '"';
+  std::string out(1, quote);
+  for (const unsigned char *p = reinterpret_cast<const unsigned char *>(s); *p; ++p) {
+    if (*p == '\\' || *p == quote)
+      out += {'\\', char(*p)};
+    else if (*p == '\n')
+      out += "\\n";
+    else if (*p == '\t')
+      out += "\\t";
+    else if (*p == '\r')
+      out += "\\r";
+    else if (*p < 0x20 || *p == 0x7f)
+      out += formatString("\\x%02x", unsigned(*p));
+    else
+      out += char(*p);
+  }
+  return out + quote;
+}
+
+/// A caller's 0-d numeric argument: an integer (bool and int dtypes) or a
+/// float, as Python would see it.
+struct Number {
+  bool isFloat = false;
+  bool isF32 = false;
+  int64_t i = 0;
+  double f = 0;
+};
+
+Number readNumber(const bpc_array &a) {
+  Number n;
+  switch (a.dtype) {
+  case BPC_BOOL:
+    n.i = *static_cast<const uint8_t *>(a.data) != 0;
+    break;
+  case BPC_I32:
+    n.i = *static_cast<const int32_t *>(a.data);
+    break;
+  case BPC_I64:
+    n.i = *static_cast<const int64_t *>(a.data);
+    break;
+  case BPC_F32:
+    n.isFloat = n.isF32 = true;
+    n.f = *static_cast<const float *>(a.data);
+    break;
+  case BPC_F64:
+    n.isFloat = true;
+    n.f = *static_cast<const double *>(a.data);
+    break;
+  }
+  return n;
+}
+
+/// Python's repr of the caller's value (an f32 with its shortest f32 digits).
+std::string numberRepr(const bpc_array &a) {
+  Number n = readNumber(a);
+  if (a.dtype == BPC_BOOL)
+    return n.i ? "True" : "False";
+  if (!n.isFloat)
+    return std::to_string(n.i);
+  return n.isF32 ? shortestRepr(static_cast<float>(n.f)) : shortestRepr(n.f);
+}
+
+/// Python's int == float: exact, so 2**53 + 1 != 2.0**53.
+bool intEqualsFloat(int64_t i, double f) {
+  if (!(f >= -0x1p63 && f < 0x1p63) || f != std::trunc(f))
+    return false;
+  return static_cast<int64_t>(f) == i;
+}
+
+bool matches(const bpc_static_value &compiled, const bpc_static_arg &given) {
+  if (compiled.kind == BPC_STATIC_STR)
+    return given.string && std::strcmp(compiled.s, given.string) == 0;
+  if (!given.array)
+    return false;
+  Number n = readNumber(*given.array);
+  if (compiled.kind != BPC_STATIC_FLOAT)
+    return n.isFloat ? intEqualsFloat(compiled.i, n.f) : n.i == compiled.i;
+  if (!n.isFloat)
+    return intEqualsFloat(n.i, compiled.f);
+  if (n.isF32)
+    return static_cast<float>(compiled.f) == static_cast<float>(n.f);
+  return compiled.f == n.f;
+}
+
+/// `x=1.0, mode='a'`: one row of static values.
+std::string describeRow(const bpc_static_dispatch &d, const std::vector<std::string> &reprs) {
+  std::string out;
+  for (int32_t p = 0; p < d.num_params; ++p)
+    out += (p ? ", " : "") + std::string(d.param_names[p]) + "=" + reprs[p];
+  return out;
+}
+
+bpc_status callStatic(bpc_ctx *ctx, const bpc_static_dispatch &d, const bpc_static_arg *statics,
+                      const bpc_array *const *args, bpc_array *const *results) {
+  if (d.num_params && !statics)
+    return ctx->fail(BPC_ERR_ARG, formatString("%s: static argument list is NULL", d.name));
+  // Check every static argument as an argument is checked. Nothing here
+  // allocates: a call that matches costs a few comparisons.
+  for (int32_t p = 0; p < d.num_params; ++p) {
+    const char *name = d.param_names[p];
+    bool isString = d.num_specs > 0 && d.values[p].kind == BPC_STATIC_STR;
+    if (isString) {
+      if (!statics[p].string)
+        return ctx->fail(BPC_ERR_ARG,
+                         formatString("%s: static argument '%s' (a string) is NULL", d.name, name));
+      continue;
+    }
+    const bpc_array *a = statics[p].array;
+    if (!a || !a->data)
+      return ctx->fail(BPC_ERR_ARG, formatString("%s: static argument '%s' %s", d.name, name,
+                                                 a ? "has NULL data" : "is NULL"));
+    if (a->dtype < BPC_F32 || a->dtype > BPC_BOOL)
+      return ctx->fail(BPC_ERR_DTYPE, formatString("%s: static argument '%s' has unknown dtype %d",
+                                                   d.name, name, int(a->dtype)));
+    if (a->rank != 0)
+      return ctx->fail(BPC_ERR_SHAPE,
+                       formatString("%s: static argument '%s' has rank %d, expected a 0-d array "
+                                    "holding its value",
+                                    d.name, name, int(a->rank)));
+  }
+  for (int32_t s = 0; s < d.num_specs; ++s) {
+    bool all = true;
+    for (int32_t p = 0; all && p < d.num_params; ++p)
+      all = matches(d.values[s * d.num_params + p], statics[p]);
+    if (all)
+      return call(ctx, d.funcs[s], args, results);
+  }
+  std::vector<std::string> reprs(d.num_params);
+  for (int32_t p = 0; p < d.num_params; ++p)
+    reprs[p] = statics[p].string && d.values[p].kind == BPC_STATIC_STR
+                   ? pythonStrRepr(statics[p].string)
+                   : numberRepr(*statics[p].array);
+  // f_jit: static argument x=2.5 was not compiled; compiled values: x=1.0,
+  // x=5.0 (add --specialize 'f_jit(x=2.5)' to bpc build)
+  std::string compiled;
+  for (int32_t s = 0; s < d.num_specs; ++s) {
+    std::vector<std::string> row;
+    for (int32_t p = 0; p < d.num_params; ++p)
+      row.push_back(d.values[s * d.num_params + p].repr);
+    std::string text = describeRow(d, row);
+    compiled += (s ? ", " : "") + (d.num_params > 1 ? "(" + text + ")" : text);
+  }
+  std::string wanted = describeRow(d, reprs);
+  // Quoted for a POSIX shell: in single quotes unless the text has one.
+  std::string suggestion = std::string(d.name) + "(" + wanted + ")";
+  if (suggestion.find('\'') == std::string::npos)
+    suggestion = "'" + suggestion + "'";
+  else if (suggestion.find_first_of("\"$`\\") == std::string::npos)
+    suggestion = "\"" + suggestion + "\"";
+  else {
+    std::string quoted = "'";
+    for (char c : suggestion)
+      quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    suggestion = quoted + "'";
+  }
+  return ctx->fail(BPC_ERR_ARG,
+                   std::string(d.name) +
+                       (d.num_params > 1 ? ": static arguments (" + wanted + ") were not compiled"
+                                         : ": static argument " + wanted + " was not compiled") +
+                       "; compiled values: " + compiled + " (add --specialize " + suggestion +
+                       " to bpc build)");
+}
+
+} // namespace
+
+extern "C" bpc_status bpc_ctx_call_static(bpc_ctx *ctx, const bpc_static_dispatch *dispatch,
+                                          const bpc_static_arg *statics,
+                                          const bpc_array *const *args,
+                                          bpc_array *const *results) {
+  if (!ctx)
+    return BPC_ERR_ARG;
+  if (!dispatch)
+    return ctx->fail(BPC_ERR_ARG, "call: static dispatch table is NULL");
+  return guarded(ctx, "call",
+                 [&] { return callStatic(ctx, *dispatch, statics, args, results); });
 }

@@ -97,9 +97,14 @@ std::optional<ParamType> parseAnnotation(ArrayRuntime &rt, const ast::Expr &e) {
 /// Traces one specialisation. `actual` holds the call's arguments (`bpc
 /// run`) or is null (`bpc build`: types from annotations). Returns the
 /// Variables it froze (TraceContext::frozenVariables()).
+/// `bpc build` passes the static parameters' values in `staticValues` and
+/// receives the traced parameters' indices in `tracedParams`.
 std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
                          llvm::StringRef name, const CallArgs *actual,
-                         bool *returnsTuple = nullptr) {
+                         bool *returnsTuple = nullptr,
+                         llvm::ArrayRef<std::optional<Value>> staticValues = {},
+                         std::vector<size_t> *tracedParams = nullptr,
+                         llvm::StringRef exportedName = {}) {
   Interp &in = rt.in;
   auto *fn = jit.function.dyn<FunctionObject>();
   const std::vector<ast::Param> &params = *fn->params;
@@ -136,19 +141,29 @@ std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
       bindings.push_back({Binding::Traced, {}});
       continue;
     }
+    if (auto it = llvm::find(jit.staticParams, i); it != jit.staticParams.end()) {
+      const std::optional<Value> &v = staticValues[it - jit.staticParams.begin()];
+      // A value left out takes the default, which a static parameter
+      // without one cannot (the caller checked).
+      bindings.push_back({Binding::Static, v ? *v : *fn->defaults[i]});
+      continue;
+    }
     std::optional<ParamType> t = p.annotation ? parseAnnotation(rt, *p.annotation) : std::nullopt;
     if (t) {
       argTypes.push_back(t->type);
       argDims.push_back(t->dims);
       bindings.push_back({Binding::Traced, {}});
+      if (tracedParams)
+        tracedParams->push_back(i);
       continue;
     }
     if (!p.defaultValue) {
       in.currentLoc = p.loc;
       try {
-        in.raise(Exc::TypeError, "parameter '" + p.name + "' of exported function '" + name +
+        in.raise(Exc::TypeError, "parameter '" + p.name + "' of exported function '" + exportedName +
                                      "' needs an array annotation such as `" + p.name +
-                                     ": f32[n]`: bpc build does not guess argument types");
+                                     ": f32[n]`, or to be named in static_argnames: bpc "
+                                     "build does not guess argument types");
       } catch (PyException &e) {
         in.annotate(e, p.loc);
         throw;
@@ -166,12 +181,19 @@ std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
   if (first)
     call.positional.push_back(jit.self);
   unsigned nextArg = 0;
-  for (const Binding &b : bindings) {
-    if (b.kind == Binding::Default)
-      break; // the remaining parameters take their defaults
-    call.positional.push_back(b.kind == Binding::Static
-                                  ? b.value
-                                  : rt.makeSymbolic(tc, tc.argument(nextArg++)));
+  bool afterDefault = false;
+  for (size_t k = 0; k < bindings.size(); ++k) {
+    const Binding &b = bindings[k];
+    if (b.kind == Binding::Default) {
+      afterDefault = true; // this parameter takes its default
+      continue;
+    }
+    Value v = b.kind == Binding::Static ? b.value : rt.makeSymbolic(tc, tc.argument(nextArg++));
+    // After a parameter left to its default, the later ones go by name.
+    if (afterDefault)
+      call.keywords.push_back({params[first + k].name, v});
+    else
+      call.positional.push_back(v);
   }
   if (actual)
     for (const auto &kw : actual->keywords)
@@ -278,6 +300,23 @@ void bindKeywords(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
                                     args.keywords.front().first + "'");
 }
 
+/// Remembers the static values of a new specialisation: `bpc build`
+/// exports the specialisations that the module's own calls compiled.
+void recordStaticValues(ArrayRuntime &rt, JitState &jit, const CallArgs &args) {
+  if (jit.staticParams.empty())
+    return;
+  size_t first = jit.self.isNone() ? 0 : 1;
+  JitState::RecordedCall call;
+  for (size_t p : jit.staticParams) {
+    size_t k = p - first;
+    call.values.push_back(k < args.positional.size() ? std::optional<Value>(args.positional[k])
+                                                     : std::nullopt);
+  }
+  call.bufferId = rt.in.currentSource().bufferId;
+  call.loc = rt.in.currentLoc;
+  jit.recordedCalls.push_back(std::move(call));
+}
+
 /// `bpc run`: traces on the first call with these argument types (freezing
 /// non-dyn Variables now, as BrainPy does), then runs the compiled code.
 Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
@@ -296,6 +335,7 @@ Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
   if (!spec.module) {
     if (rt.in.options.explainRecompile)
       explainRecompile(rt, jit, args);
+    recordStaticValues(rt, jit, args);
     mlir::OwningOpRef<mlir::ModuleOp> fresh = mlir::ModuleOp::create(rt.currentLoc());
     trace(rt, jit, *fresh, "jit", &args, &spec.returnsTuple);
     spec.module = std::move(fresh);
@@ -324,16 +364,67 @@ Value callJit(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
 } // namespace
 
 std::vector<Value> bpc::tracer::traceForExport(ArrayRuntime &rt, const Value &jitValue,
-                                               llvm::StringRef name, mlir::ModuleOp module) {
-  return trace(rt, *asJit(jitValue), module, name, nullptr);
+                                               llvm::StringRef exportedName,
+                                               llvm::StringRef name, mlir::ModuleOp module,
+                                               llvm::ArrayRef<std::optional<Value>> staticValues,
+                                               std::vector<size_t> &tracedParams) {
+  return trace(rt, *asJit(jitValue), module, name, nullptr, nullptr, staticValues,
+               &tracedParams, exportedName);
 }
+
+namespace {
+
+/// The parameter indices that static_argnames (a str or a sequence of
+/// them) and static_argnums (an int or a sequence of them, counting the
+/// call's positional arguments, negative from the end) name. A name that is
+/// no parameter is ignored, as JAX does with a warning.
+std::vector<size_t> staticParamIndices(ArrayRuntime &rt, const JitState &jit,
+                                       const std::optional<Value> &names,
+                                       const std::optional<Value> &nums) {
+  Interp &in = rt.in;
+  const std::vector<ast::Param> &params = *jit.function.dyn<FunctionObject>()->params;
+  size_t first = jit.self.isNone() ? 0 : 1;
+  std::vector<size_t> out;
+  auto items = [&](const Value &v) {
+    return v.is<ListObject>() || v.is<TupleObject>() ? in.toVector(v) : std::vector<Value>{v};
+  };
+  if (names && !names->isNone())
+    for (const Value &n : items(*names)) {
+      auto *s = n.dyn<StrObject>();
+      if (!s)
+        in.raise(Exc::TypeError, "static_argnames must be strings, not " + in.typeName(n));
+      for (size_t i = first; i < params.size(); ++i)
+        if (params[i].name == s->value && !llvm::is_contained(out, i))
+          out.push_back(i);
+    }
+  if (nums && !nums->isNone())
+    for (const Value &n : items(*nums)) {
+      if (!n.isIntLike() || n.isBool())
+        in.raise(Exc::TypeError, "static_argnums must be integers, not " + in.typeName(n));
+      int64_t k = n.getInt();
+      int64_t count = static_cast<int64_t>(params.size() - first);
+      if (k < 0)
+        k += count;
+      if (k < 0 || k >= count)
+        in.raise(Exc::ValueError, "static_argnums " + std::to_string(n.getInt()) +
+                                      " is out of range for " + jit.name + ", which takes " +
+                                      std::to_string(count) + " arguments");
+      if (!llvm::is_contained(out, first + k))
+        out.push_back(first + k);
+    }
+  llvm::sort(out);
+  return out;
+}
+
+} // namespace
 
 Value bpc::tracer::makeJit(ArrayRuntime &rt, CallArgs &args) {
   Interp &in = rt.in;
   std::optional<Value> dyn = takeKeyword(args, "dyn_vars");
-  // Static arguments are specialised on by value already (signature()).
-  takeKeyword(args, "static_argnames");
-  takeKeyword(args, "static_argnums");
+  // `bpc run` specialises on every non-array argument by value already
+  // (signature()); `bpc build` needs to know which parameters are static.
+  std::optional<Value> staticNames = takeKeyword(args, "static_argnames");
+  std::optional<Value> staticNums = takeKeyword(args, "static_argnums");
   rejectKeywords(in, "jit", args);
   expectArgs(in, "jit", args, 1, 1);
   Value target = args.positional[0];
@@ -373,6 +464,7 @@ Value bpc::tracer::makeJit(ArrayRuntime &rt, CallArgs &args) {
   if (!state->function.is<FunctionObject>())
     in.raise(Exc::TypeError, "bm.jit expects a function defined in the script");
   state->dynVars = collectVariables(rt, dyn.value_or(Value()));
+  state->staticParams = staticParamIndices(rt, *state, staticNames, staticNums);
   auto *inst = new InstanceObject(rt.jitClass);
   inst->native = std::move(state);
   return Value(inst);

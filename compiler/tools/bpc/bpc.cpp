@@ -2,7 +2,7 @@
 //
 //   bpc build MODEL.bpm [-o libMODEL.so] [--name=PREFIX]
 //             [--emit=ast|bp|linalg|llvm|asm|header] [--keep-intermediate=DIR]
-//             [--print-debuginfo]
+//             [--specialize=CALL]... [--print-debuginfo]
 //   bpc run [--explain-recompile] SCRIPT.bpm [ARGS...]
 //
 // Exit status: 0 on success, 1 when the input has errors, 2 on usage errors.
@@ -74,6 +74,12 @@ cl::opt<std::string> keepIntermediate(
     cl::desc("Also write every stage the build goes through into DIR as numbered files "
              "(1-bp.mlir ... 7-header.h); each .mlir re-runs alone with bpc-opt"),
     cl::value_desc("dir"), cl::sub(buildCommand), cl::cat(bpcCategory));
+
+cl::list<std::string> specializeOptions(
+    "specialize",
+    cl::desc("Also compile an exported function with static arguments (static_argnames, "
+             "static_argnums) for these values, e.g. --specialize 'f_jit(x=1.0)'; repeatable"),
+    cl::value_desc("call"), cl::sub(buildCommand), cl::cat(bpcCategory));
 
 cl::opt<std::string> runInput(cl::Positional, cl::desc("<script.bpm>"), cl::sub(runCommand),
                               cl::cat(bpcCategory));
@@ -257,7 +263,8 @@ int runBuild() {
         *module, diags, modelPrefix(), llvm::errs(),
         [&](mlir::ModuleOp bp, const bpc::ModelManifest &manifest) {
           return emitLowered(bp, manifest, diags);
-        });
+        },
+        specializeOptions);
   }
   std::error_code ec;
   llvm::ToolOutputFile out(outputPath.empty() ? "-" : outputPath.getValue(), ec,
@@ -268,7 +275,8 @@ int runBuild() {
   }
   if (emitKind == EmitKind::BP) {
     // The module runs as a library; its jit objects are traced into bp.
-    if (int status = bpc::tracer::emitBP(*module, diags, out.os(), printDebugInfo))
+    if (int status = bpc::tracer::emitBP(*module, diags, out.os(), printDebugInfo,
+                                                  specializeOptions))
       return status;
     out.keep();
     return 0;

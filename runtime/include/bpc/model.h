@@ -71,6 +71,57 @@ struct bpc_model_desc {
   const bpc_func_desc *funcs;
 };
 
+/* Static arguments (static_argnames / static_argnums of bm.jit). Each set
+   of static values a model was built for is a function of its own in
+   `funcs`; the entry point passes the caller's static values and the
+   dispatch table to bpc_ctx_call_static, which calls the function compiled
+   for them. A compiled value is a Python bool, int, float or str: */
+typedef enum {
+  BPC_STATIC_BOOL,
+  BPC_STATIC_INT,
+  BPC_STATIC_FLOAT,
+  BPC_STATIC_STR
+} bpc_static_kind;
+
+typedef struct {
+  bpc_static_kind kind;
+  int64_t i;        /* BOOL (0 or 1) and INT */
+  double f;         /* FLOAT */
+  const char *s;    /* STR */
+  const char *repr; /* Python's repr, for messages: "1.0", "'tanh'" */
+} bpc_static_value;
+
+/* The specialisations of one exported function: num_specs rows of
+   num_params values (row-major) and the index into model->funcs of each. */
+typedef struct {
+  const char *name;
+  int32_t num_params;
+  const char *const *param_names;
+  int32_t num_specs;
+  const bpc_static_value *values;
+  const int32_t *funcs;
+} bpc_static_dispatch;
+
+/* A static argument as the caller passed it: a number or a boolean is a
+   0-d array of any dtype (`string` NULL), a string a NUL-terminated UTF-8
+   string (`array` NULL). */
+typedef struct {
+  const bpc_array *array;
+  const char *string;
+} bpc_static_arg;
+
+/* Finds the first row of `dispatch` whose values equal `statics` (one per
+   static parameter) and calls its function as bpc_ctx_call does. Numbers
+   compare by value as Python compares them (1 == 1.0 == True), except
+   that an f32 argument matches a compiled float rounded to f32 (2.3f
+   matches 2.3); strings compare bytewise. No matching row is BPC_ERR_ARG
+   with a message that lists the compiled values; nothing runs then and no
+   Variable changes. */
+bpc_status bpc_ctx_call_static(bpc_ctx *ctx, const bpc_static_dispatch *dispatch,
+                               const bpc_static_arg *statics,
+                               const bpc_array *const *args,
+                               bpc_array *const *results);
+
 /* Checks a descriptor the way bpc_ctx_create does (ABI version, names
    present and Variable names unique, dtypes and ranks in range, dims
    non-negative or symbolic with a valid symbol, var_indices in range, every

@@ -190,3 +190,61 @@ TEST_CASE("library emitter: manifests the C ABI cannot express are rejected") {
   bad.variables[0].initial.pop_back();
   CHECK(message(bad) == "Variable 'lr.w': initial data has 39 bytes, expected 40");
 }
+
+TEST_CASE("library emitter: specialisations of static arguments share one entry point") {
+  auto message = [](const ModelManifest &manifest) {
+    llvm::Error error = verifyManifest(manifest);
+    return error ? llvm::toString(std::move(error)) : std::string();
+  };
+  ModelManifest manifest;
+  manifest.prefix = "m";
+  FunctionSpec spec;
+  spec.name = "act_jit";
+  spec.args = {{"v", DType::F32, {Dim::named("n")}}};
+  spec.results = {{"out", DType::F32, {Dim::named("n")}}};
+  spec.staticParams = {{"mode", 1, true}};
+  StaticValue tanh;
+  tanh.kind = StaticValue::Kind::Str;
+  tanh.text = "tanh";
+  tanh.repr = "'tanh'";
+  StaticValue relu = tanh;
+  relu.text = "relu";
+  relu.repr = "'relu'";
+  spec.kernel = "act_jit__s0";
+  spec.staticValues = {tanh};
+  manifest.functions.push_back(spec);
+  spec.kernel = "act_jit__s1";
+  spec.staticValues = {relu};
+  manifest.functions.push_back(spec);
+  CHECK(message(manifest).empty());
+
+  std::string header = emitModelHeader(manifest);
+  CHECK(header.find("   mode='tanh': v: f32[n] -> out: f32[n]\n"
+                    "   mode='relu': v: f32[n] -> out: f32[n] */\n"
+                    "bpc_status m_act_jit(m_ctx *ctx, const bpc_array *v, const char *mode, "
+                    "bpc_array *out);\n") != std::string::npos);
+  std::string glue = emitModelGlue(manifest);
+  CHECK(glue.find("static const int32_t bpc_static0_funcs[2] = {\n    0, 1};") !=
+        std::string::npos);
+  CHECK(glue.find("  const bpc_static_arg statics[] = {{NULL, mode}};\n"
+                  "  return bpc_ctx_call_static((bpc_ctx *)ctx, &bpc_static0, statics, args, "
+                  "results);") != std::string::npos);
+
+  ModelManifest bad = manifest;
+  bad.functions[1].results.clear();
+  CHECK(message(bad) == "function 'act_jit': its specialisations mode='tanh' and mode='relu' "
+                        "differ in their parameters or number of results, which one C entry "
+                        "point cannot express");
+  bad = manifest;
+  bad.functions[1].staticValues[0].kind = StaticValue::Kind::Float;
+  bad.functions[1].staticValues[0].repr = "1.0";
+  CHECK(message(bad) == "act_jit: static parameter 'mode' is a string but its value 1.0 is not");
+  bad = manifest;
+  bad.functions[0].staticParams[0].position = 2;
+  CHECK(message(bad) == "act_jit: static parameter 'mode' has position 2");
+  bad = manifest;
+  bad.functions.push_back(bad.functions[0]);
+  bad.functions[2].staticParams.clear();
+  bad.functions[2].staticValues.clear();
+  CHECK(message(bad) == "function 'act_jit' is exported twice");
+}

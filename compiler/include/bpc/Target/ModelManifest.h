@@ -78,7 +78,35 @@ struct VariableSpec {
   std::vector<uint8_t> initial;
 };
 
-/// A module-level name bound to a `bm.jit(...)` result.
+/// A static parameter of an exported function (static_argnames or
+/// static_argnums): it stays a parameter of the C entry point, a 0-d
+/// `const bpc_array *` for numbers and booleans or a `const char *` for
+/// strings, and the entry point dispatches on its value.
+struct StaticParam {
+  std::string name;
+  /// Its index among the entry point's parameters (after ctx, before the
+  /// results); the array arguments fill the other indices in order.
+  unsigned position = 0;
+  bool isString = false;
+};
+
+/// The value a specialisation was compiled for: a Python bool, int, float
+/// or str.
+struct StaticValue {
+  enum class Kind { Bool, Int, Float, Str };
+  Kind kind = Kind::Int;
+  int64_t intValue = 0;  ///< Bool (0 or 1) and Int.
+  double floatValue = 0; ///< Float.
+  std::string text;      ///< Str.
+  std::string repr;      ///< Python's repr: `1.0`, `'tanh'`, `True`.
+};
+
+/// A module-level name bound to a `bm.jit(...)` result, or one
+/// specialisation of it. A function with static parameters has one
+/// FunctionSpec per set of compiled static values, consecutive in
+/// ModelManifest::functions and alike in name, staticParams, argument
+/// names and result count: they share one C entry point, which calls the
+/// kernel of the specialisation whose values match the caller's.
 struct FunctionSpec {
   std::string name;   ///< Exported name, e.g. "lr_jit": the C entry is prefix_name.
   std::string kernel; ///< Symbol of the kernel's func.func, e.g. "lr_step".
@@ -93,6 +121,10 @@ struct FunctionSpec {
   /// them): the kernel does not take them, so set_var and load do not
   /// change what it computes.
   std::vector<int32_t> frozenIndices;
+  /// The static parameters (empty for a function without) and the value
+  /// of each that this specialisation was compiled for.
+  std::vector<StaticParam> staticParams;
+  std::vector<StaticValue> staticValues;
 };
 
 struct ModelManifest {

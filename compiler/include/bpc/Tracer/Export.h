@@ -53,8 +53,22 @@ using ExportConsumer = std::function<int(mlir::ModuleOp bp, const ModelManifest 
 /// out with a warning; for a Variable a function uses that is an error.
 /// Initial values are the values at the end of the module's run, which are
 /// the values the traces froze.
+///
+/// A function with static parameters (static_argnames, static_argnums) is
+/// compiled once per distinct set of static values (Python equality: 1,
+/// 1.0 and True are one) that the module's own calls compiled while it ran
+/// or that a `--specialize` text in `specializations` names
+/// (`f_jit(x=1.0)`: a call with literal arguments, parsed as Python); the C
+/// entry point dispatches on them (DESIGN.md §4a). Static values are
+/// numbers, booleans or strings.
 int exportModel(const ast::Module &module, DiagnosticEngine &diags, llvm::StringRef prefix,
-                llvm::raw_ostream &printOut, const ExportConsumer &consume);
+                llvm::raw_ostream &printOut, const ExportConsumer &consume,
+                llvm::ArrayRef<std::string> specializations = {});
+
+/// emitBP (bpc/Tracer/Interpreter.h) with the specialisations of
+/// `--specialize` texts, as exportModel traces them.
+int emitBP(const ast::Module &module, DiagnosticEngine &diags, llvm::raw_ostream &out,
+           bool debugInfo, llvm::ArrayRef<std::string> specializations);
 
 } // namespace bpc::tracer
 

@@ -42,6 +42,21 @@ struct JitState : NativeState {
   /// Each argument of the last traced specialisation (`f32[3]`, `float
   /// 2.0`), for --explain-recompile.
   std::vector<std::string> lastSignature;
+  /// The parameters that static_argnames and static_argnums name, as
+  /// indices into the function's parameters (a method's `self` is 0),
+  /// ascending. `bpc run` specialises on every non-array argument anyway;
+  /// `bpc build` compiles these from values instead of annotations.
+  std::vector<size_t> staticParams;
+  /// The static values of each specialisation that a call outside any
+  /// trace compiled (module-level code of `bpc build` exports them): one
+  /// entry per staticParams element, nullopt where the call left the
+  /// parameter to its default; and where the call is.
+  struct RecordedCall {
+    std::vector<std::optional<Value>> values;
+    unsigned bufferId = 0;
+    ast::Loc loc;
+  };
+  std::vector<RecordedCall> recordedCalls;
 };
 
 /// bm.jit(f, dyn_vars=..., static_argnames=...).
@@ -50,11 +65,19 @@ Value makeJit(ArrayRuntime &rt, CallArgs &args);
 void installJitClass(ArrayRuntime &rt);
 /// The jit state of `v`, or null.
 JitState *asJit(const Value &v);
-/// Traces `jit` from its annotations into `module` as `bp.func @name`.
-/// Returns the non-dyn Variables the function reads, frozen into it at their
-/// values now, in the order it first reads them.
-std::vector<Value> traceForExport(ArrayRuntime &rt, const Value &jit, llvm::StringRef name,
-                                  mlir::ModuleOp module);
+/// Traces `jit`, exported as `exportedName` (for messages), into `module` as
+/// `bp.func @name`: its static parameters
+/// (JitState::staticParams) from `staticValues` (one per static parameter;
+/// nullopt takes the parameter's default), the others from their
+/// annotations. Returns the non-dyn Variables the function reads, frozen
+/// into it at their values now, in the order it first reads them;
+/// `tracedParams` receives the indices of the parameters that became the
+/// kernel's arguments, in order.
+std::vector<Value> traceForExport(ArrayRuntime &rt, const Value &jit,
+                                  llvm::StringRef exportedName, llvm::StringRef name,
+                                  mlir::ModuleOp module,
+                                  llvm::ArrayRef<std::optional<Value>> staticValues,
+                                  std::vector<size_t> &tracedParams);
 /// The Variables of a dyn_vars argument: a Variable, a list/tuple/dict of
 /// them, or a vars() collection; each listed once.
 std::vector<Value> collectVariables(ArrayRuntime &rt, const Value &v);

@@ -121,33 +121,93 @@ std::vector<std::string> symbolsOf(const FunctionSpec &func) {
   return symbols;
 }
 
-/// C parameter names of `func`'s wrapper, arguments then results: the
-/// manifest's names where they are usable identifiers, `argN`/`resultN`
-/// otherwise (a keyword, `ctx`, or a repeated name).
-std::vector<std::string> parameterNames(const FunctionSpec &func) {
-  std::vector<std::string> names;
+/// A parameter of an entry point, after ctx: an array argument (`index`
+/// into args), a static parameter (into staticParams) or a result.
+struct CParam {
+  enum Kind { Arg, Static, Result } kind;
+  size_t index;
+  std::string name;
+};
+
+/// The C parameters of `func`'s wrapper in order: arguments and static
+/// parameters in parameter order, then results. Names are the manifest's
+/// where they are usable identifiers, `argN`/`resultN` otherwise (a
+/// keyword, `ctx`, or a repeated name).
+std::vector<CParam> cParams(const FunctionSpec &func) {
+  std::vector<CParam> params;
   llvm::StringSet<> used = {"ctx"};
-  auto pick = [&](const TensorSpec &spec, const char *fallback, size_t index) {
-    std::string name = spec.name;
+  auto add = [&](CParam::Kind kind, size_t index, std::string name, const char *fallback,
+                 size_t number) {
     if (!isIdentifier(name) || isCKeyword(name) || used.contains(name))
-      name = fmt::format("{}{}", fallback, index);
+      name = fmt::format("{}{}", fallback, number);
     used.insert(name);
-    names.push_back(name);
+    params.push_back({kind, index, name});
   };
-  for (size_t i = 0; i < func.args.size(); ++i)
-    pick(func.args[i], "arg", i);
+  size_t numInputs = func.args.size() + func.staticParams.size();
+  for (size_t position = 0, arg = 0, stat = 0; position < numInputs; ++position) {
+    if (stat < func.staticParams.size() && func.staticParams[stat].position == position) {
+      add(CParam::Static, stat, func.staticParams[stat].name, "arg", position);
+      ++stat;
+    } else {
+      add(CParam::Arg, arg, func.args[arg].name, "arg", position);
+      ++arg;
+    }
+  }
   for (size_t i = 0; i < func.results.size(); ++i)
-    pick(func.results[i], "result", i);
+    add(CParam::Result, i, func.results[i].name, "result", i);
+  return params;
+}
+
+/// The C parameter names of `func`'s wrapper that pass `kind`, in order.
+std::vector<std::string> namesOf(llvm::ArrayRef<CParam> params, CParam::Kind kind) {
+  std::vector<std::string> names;
+  for (const CParam &p : params)
+    if (p.kind == kind)
+      names.push_back(p.name);
   return names;
 }
 
 std::string wrapperPrototype(const ModelManifest &manifest, const FunctionSpec &func) {
-  std::vector<std::string> names = parameterNames(func);
   std::string out = fmt::format("bpc_status {}_{}({}_ctx *ctx", manifest.prefix, func.name,
                                 manifest.prefix);
-  for (size_t i = 0; i < names.size(); ++i)
-    out += fmt::format(", {}bpc_array *{}", i < func.args.size() ? "const " : "", names[i]);
+  for (const CParam &p : cParams(func)) {
+    if (p.kind == CParam::Static && func.staticParams[p.index].isString)
+      out += fmt::format(", const char *{}", p.name);
+    else
+      out += fmt::format(", {}bpc_array *{}", p.kind == CParam::Result ? "" : "const ", p.name);
+  }
   return out + ")";
+}
+
+/// The specialisations of each exported function: runs of consecutive
+/// FunctionSpecs with one name, as [begin, end) indices.
+std::vector<std::pair<size_t, size_t>> exportedGroups(const ModelManifest &manifest) {
+  std::vector<std::pair<size_t, size_t>> groups;
+  for (size_t f = 0; f < manifest.functions.size(); ++f) {
+    if (!groups.empty() && !manifest.functions[f].staticParams.empty() &&
+        manifest.functions[groups.back().first].name == manifest.functions[f].name)
+      groups.back().second = f + 1;
+    else
+      groups.push_back({f, f + 1});
+  }
+  return groups;
+}
+
+/// `x=1.0, mode='tanh'`: the static values of one specialisation.
+std::string staticValuesText(const FunctionSpec &func) {
+  std::string out;
+  for (size_t i = 0; i < func.staticParams.size(); ++i)
+    out += (i ? ", " : "") + func.staticParams[i].name + "=" + func.staticValues[i].repr;
+  return out;
+}
+
+/// A C double literal, exact (hex float) where finite.
+std::string doubleLiteral(double value) {
+  if (std::isnan(value))
+    return "NAN";
+  if (std::isinf(value))
+    return value < 0 ? "-INFINITY" : "INFINITY";
+  return fmt::format("{:a}", value);
 }
 
 //===----------------------------------------------------------------------===//
@@ -514,25 +574,55 @@ std::string bpc::emitModelHeader(const ModelManifest &manifest) {
            "   result whose data is NULL is allocated by the context and stays valid\n"
            "   until the next call of that function or destroy; a non-NULL data is\n"
            "   written in place after a shape check. */\n";
-  for (const FunctionSpec &func : manifest.functions) {
-    std::vector<std::string> names = parameterNames(func);
+  // One line per specialisation: `x: f32[n] -> out: f32[n]; updates ...`.
+  auto signature = [&](const FunctionSpec &func) {
+    std::vector<CParam> params = cParams(func);
     std::vector<std::string> args, results, vars;
-    for (size_t i = 0; i < func.args.size(); ++i)
-      args.push_back(names[i] + ": " + shapeText(func.args[i].dtype, func.args[i].dims));
-    for (size_t i = 0; i < func.results.size(); ++i)
-      results.push_back(names[func.args.size() + i] + ": " +
-                        shapeText(func.results[i].dtype, func.results[i].dims));
+    for (const CParam &p : params) {
+      if (p.kind == CParam::Arg)
+        args.push_back(p.name + ": " +
+                       shapeText(func.args[p.index].dtype, func.args[p.index].dims));
+      else if (p.kind == CParam::Result)
+        results.push_back(p.name + ": " + shapeText(func.results[p.index].dtype,
+                                                    func.results[p.index].dims));
+    }
     std::vector<std::string> frozen;
     for (int32_t v : func.varIndices)
       vars.push_back(manifest.variables[v].name);
     for (int32_t v : func.frozenIndices)
       frozen.push_back(manifest.variables[v].name);
-    out += fmt::format("\n/* {} -> {}{}{} */\n{};\n",
-                       args.empty() ? "()" : llvm::join(args, ", "),
+    // A specialisation's line starts with its static values instead of
+    // `()` when it takes no arrays.
+    std::string prefix = func.staticParams.empty() ? "" : staticValuesText(func);
+    std::string inputs = args.empty() ? (prefix.empty() ? "()" : prefix)
+                                      : (prefix.empty() ? "" : prefix + ": ") +
+                                            llvm::join(args, ", ");
+    return fmt::format("{} -> {}{}{}", inputs,
                        results.empty() ? "(none)" : llvm::join(results, ", "),
                        vars.empty() ? "" : "; updates " + llvm::join(vars, ", "),
-                       frozen.empty() ? "" : "; frozen " + llvm::join(frozen, ", "),
-                       wrapperPrototype(manifest, func));
+                       frozen.empty() ? "" : "; frozen " + llvm::join(frozen, ", "));
+  };
+  for (auto [begin, end] : exportedGroups(manifest)) {
+    const FunctionSpec &func = manifest.functions[begin];
+    if (func.staticParams.empty()) {
+      out += fmt::format("\n/* {} */\n{};\n", signature(func), wrapperPrototype(manifest, func));
+      continue;
+    }
+    std::vector<std::string> numbers, strings;
+    for (const StaticParam &p : func.staticParams)
+      (p.isString ? strings : numbers).push_back(p.name);
+    out += "\n/* Static ";
+    if (!numbers.empty())
+      out += fmt::format("{}: a 0-d array of any dtype, compared by value as Python\n"
+                         "   compares numbers (1 == 1.0 == True; an f32 as f32)",
+                         llvm::join(numbers, ", "));
+    if (!strings.empty())
+      out += fmt::format("{}{}: a NUL-terminated string", numbers.empty() ? "" : ";\n   ",
+                         llvm::join(strings, ", "));
+    out += ".\n   Compiled values (any other is BPC_ERR_ARG; bpc build --specialize adds one):";
+    for (size_t f = begin; f < end; ++f)
+      out += fmt::format("\n   {}", signature(manifest.functions[f]));
+    out += fmt::format(" */\n{};\n", wrapperPrototype(manifest, func));
   }
   out += fmt::format("\n#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {} */\n", guard);
   return out;
@@ -545,7 +635,7 @@ std::string bpc::emitModelGlue(const ModelManifest &manifest) {
       "   entry points of {0}.h. Generated by bpc; do not edit. */\n\n"
       "#include \"{0}.h\"\n\n"
       "#include \"bpc/model.h\"\n#include \"bpc/wrappers.h\"\n\n"
-      "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n",
+      "#include <math.h>\n#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n",
       p);
 
   // Variables: initial data, then descriptors.
@@ -618,26 +708,78 @@ std::string bpc::emitModelGlue(const ModelManifest &manifest) {
                      varDescs.empty() ? "NULL" : "bpc_vars", manifest.functions.size(),
                      funcDescs.empty() ? "NULL" : "bpc_funcs");
 
+  // Dispatch tables of the functions with static parameters: one row of
+  // values per specialisation.
+  for (auto [begin, end] : exportedGroups(manifest)) {
+    const FunctionSpec &func = manifest.functions[begin];
+    if (func.staticParams.empty())
+      continue;
+    std::vector<std::string> names, values, funcs;
+    for (const StaticParam &param : func.staticParams)
+      names.push_back(cString(param.name));
+    for (size_t f = begin; f < end; ++f) {
+      funcs.push_back(std::to_string(f));
+      for (const StaticValue &v : manifest.functions[f].staticValues) {
+        static const char *const kinds[] = {"BPC_STATIC_BOOL", "BPC_STATIC_INT",
+                                            "BPC_STATIC_FLOAT", "BPC_STATIC_STR"};
+        // INT64_MIN has no literal of its own (see initialLiterals).
+        values.push_back(fmt::format(
+            "{{{}, {}, {}, {}, {}}}", kinds[static_cast<int>(v.kind)],
+            v.intValue == INT64_MIN ? std::string("INT64_MIN")
+                                    : fmt::format("INT64_C({})", v.intValue),
+            doubleLiteral(v.floatValue),
+            v.kind == StaticValue::Kind::Str ? cString(v.text) : std::string("NULL"),
+            cString(v.repr)));
+      }
+    }
+    emitArray(out, fmt::format("static const char *const bpc_static{}_names[{}]", begin,
+                               names.size()),
+              names, 8);
+    emitArray(out, fmt::format("static const bpc_static_value bpc_static{}_values[{}]", begin,
+                               values.size()),
+              values, 1);
+    emitArray(out, fmt::format("static const int32_t bpc_static{}_funcs[{}]", begin, funcs.size()),
+              funcs, 16);
+    out += fmt::format("static const bpc_static_dispatch bpc_static{0} = {{{1}, {2}, "
+                       "bpc_static{0}_names, {3}, bpc_static{0}_values, bpc_static{0}_funcs}};\n",
+                       begin, cString(func.name), func.staticParams.size(), end - begin);
+  }
+  if (llvm::any_of(manifest.functions,
+                   [](const FunctionSpec &func) { return !func.staticParams.empty(); }))
+    out += "\n";
+
   // Entry points.
   out += fmt::format("BPC_DEFINE_MODEL_API({}, bpc_model);\n", p);
-  for (size_t f = 0; f < manifest.functions.size(); ++f) {
-    const FunctionSpec &func = manifest.functions[f];
-    std::vector<std::string> names = parameterNames(func);
-    llvm::ArrayRef<std::string> all(names);
+  for (auto [begin, end] : exportedGroups(manifest)) {
+    const FunctionSpec &func = manifest.functions[begin];
+    std::vector<CParam> params = cParams(func);
     out += fmt::format("\nBPC_EXPORT {} {{\n", wrapperPrototype(manifest, func));
     std::string args = "NULL", results = "NULL";
     if (!func.args.empty()) {
       out += fmt::format("  const bpc_array *args[] = {{{}}};\n",
-                         llvm::join(all.take_front(func.args.size()), ", "));
+                         llvm::join(namesOf(params, CParam::Arg), ", "));
       args = "args";
     }
     if (!func.results.empty()) {
       out += fmt::format("  bpc_array *results[] = {{{}}};\n",
-                         llvm::join(all.drop_front(func.args.size()), ", "));
+                         llvm::join(namesOf(params, CParam::Result), ", "));
       results = "results";
     }
-    out += fmt::format("  return bpc_ctx_call((bpc_ctx *)ctx, {}, {}, {});\n}}\n", f, args,
-                       results);
+    if (func.staticParams.empty()) {
+      out += fmt::format("  return bpc_ctx_call((bpc_ctx *)ctx, {}, {}, {});\n}}\n", begin,
+                         args, results);
+      continue;
+    }
+    std::vector<std::string> statics;
+    for (const CParam &param : params)
+      if (param.kind == CParam::Static)
+        statics.push_back(func.staticParams[param.index].isString
+                              ? fmt::format("{{NULL, {}}}", param.name)
+                              : fmt::format("{{{}, NULL}}", param.name));
+    out += fmt::format("  const bpc_static_arg statics[] = {{{}}};\n", llvm::join(statics, ", "));
+    out += fmt::format("  return bpc_ctx_call_static((bpc_ctx *)ctx, &bpc_static{}, statics, {}, "
+                       "{});\n}}\n",
+                       begin, args, results);
   }
   return out;
 }
@@ -691,6 +833,45 @@ llvm::Error bpc::verifyManifest(const ModelManifest &manifest) {
     for (int32_t v : func.frozenIndices)
       if (v < 0 || static_cast<size_t>(v) >= manifest.variables.size())
         return makeError(fmt::format("{}: frozen Variable index {} out of range", func.name, v));
+    if (func.staticValues.size() != func.staticParams.size())
+      return makeError(fmt::format("{}: {} static values for {} static parameters", func.name,
+                                   func.staticValues.size(), func.staticParams.size()));
+    for (size_t i = 0; i < func.staticParams.size(); ++i) {
+      const StaticParam &param = func.staticParams[i];
+      if (param.position >= func.args.size() + func.staticParams.size() ||
+          (i && param.position <= func.staticParams[i - 1].position))
+        return makeError(fmt::format("{}: static parameter '{}' has position {}", func.name,
+                                     param.name, param.position));
+      if (param.isString != (func.staticValues[i].kind == StaticValue::Kind::Str))
+        return makeError(fmt::format("{}: static parameter '{}' is {} but its value {} is not",
+                                     func.name, param.name,
+                                     param.isString ? "a string" : "a number",
+                                     func.staticValues[i].repr));
+    }
+  }
+  // The specialisations of one function share its entry point.
+  llvm::StringSet<> entryNames;
+  for (auto [begin, end] : exportedGroups(manifest)) {
+    const FunctionSpec &first = manifest.functions[begin];
+    if (!entryNames.insert(first.name).second)
+      return makeError(fmt::format("function '{}' is exported twice", first.name));
+    for (size_t f = begin + 1; f < end; ++f) {
+      const FunctionSpec &func = manifest.functions[f];
+      bool sameParams = func.args.size() == first.args.size() &&
+                        func.results.size() == first.results.size() &&
+                        func.staticParams.size() == first.staticParams.size();
+      for (size_t i = 0; sameParams && i < func.args.size(); ++i)
+        sameParams = func.args[i].name == first.args[i].name;
+      for (size_t i = 0; sameParams && i < func.staticParams.size(); ++i)
+        sameParams = func.staticParams[i].name == first.staticParams[i].name &&
+                     func.staticParams[i].position == first.staticParams[i].position &&
+                     func.staticParams[i].isString == first.staticParams[i].isString;
+      if (!sameParams)
+        return makeError(fmt::format(
+            "function '{}': its specialisations {} and {} differ in their parameters or number "
+            "of results, which one C entry point cannot express",
+            func.name, staticValuesText(first), staticValuesText(func)));
+    }
   }
   return llvm::Error::success();
 }
