@@ -97,9 +97,9 @@ std::optional<ParamType> parseAnnotation(ArrayRuntime &rt, const ast::Expr &e) {
 /// Traces one specialisation. `actual` holds the call's arguments (`bpc
 /// run`) or is null (`bpc build`: types from annotations). Returns the
 /// Variables it froze (TraceContext::frozenVariables()).
-std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
-                         llvm::StringRef name, const CallArgs *actual,
-                         bool *returnsTuple = nullptr) {
+std::vector<Value> traceOnce(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
+                             llvm::StringRef name, const CallArgs *actual,
+                             bool *returnsTuple) {
   Interp &in = rt.in;
   auto *fn = jit.function.dyn<FunctionObject>();
   const std::vector<ast::Param> &params = *fn->params;
@@ -276,6 +276,24 @@ void bindKeywords(ArrayRuntime &rt, JitState &jit, CallArgs &args) {
   if (!args.keywords.empty())
     rt.in.raise(Exc::TypeError, jit.name + "() got an unexpected keyword argument '" +
                                     args.keywords.front().first + "'");
+}
+
+/// Traces one specialisation (traceOnce); a Variable that the function
+/// writes without having it among its dyn vars joins them, and the function
+/// is traced again from the start.
+std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
+                         llvm::StringRef name, const CallArgs *actual,
+                         bool *returnsTuple = nullptr) {
+  for (;;) {
+    try {
+      return traceOnce(rt, jit, module, name, actual, returnsTuple);
+    } catch (UndeclaredVariableWrite &write) {
+      Value var(write.var);
+      if (llvm::any_of(jit.dynVars, [&](const Value &v) { return v.getObject() == write.var; }))
+        throw; // a dyn var cannot be undeclared: a bug, not a user error
+      jit.dynVars.push_back(var);
+    }
+  }
 }
 
 /// `bpc run`: traces on the first call with these argument types (freezing
