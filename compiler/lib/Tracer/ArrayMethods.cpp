@@ -103,6 +103,116 @@ std::optional<std::vector<Value>> tracedIndices(ArrayRuntime &rt, const Value &i
   return items;
 }
 
+/// A copy of array `x` whose `x[index]` is `value` (cast to x's dtype, as
+/// NumPy's assignment does); `x` itself is unchanged.
+Value withItemSet(ArrayRuntime &rt, const Value &x, const Value &index, const Value &value) {
+  if (std::optional<std::vector<Value>> indices = tracedIndices(rt, index)) {
+    std::vector<Value> operands = {x, value};
+    operands.insert(operands.end(), indices->begin(), indices->end());
+    return rt.applyOp("setitem", operands, ops::setItemDynamic(indices->size()),
+                      /*updatesFirst=*/true);
+  }
+  ArrayState &a = *rt.asArray(x);
+  return rt.applyOp("setitem", {x, value},
+                    ops::setItem(ops::normaliseIndex(rt.in, index, a.shape)),
+                    /*updatesFirst=*/true);
+}
+
+/// The array (and index) an `x.at` / `x.at[idx]` object holds.
+std::pair<Value, Value> indexUpdateOperands(const CallArgs &args) {
+  AttrDict &attrs = args.positional[0].dyn<InstanceObject>()->attrs;
+  const Value *index = attrs.lookup("index");
+  return {*attrs.lookup("array"), index ? *index : Value()};
+}
+
+/// JAX's options change how indices are checked or sorted, not the result
+/// of an in-range update, so they are accepted and dropped.
+void dropIndexUpdateOptions(CallArgs &args) {
+  llvm::erase_if(args.keywords, [](const auto &kw) {
+    return kw.first == "indices_are_sorted" || kw.first == "unique_indices" ||
+           kw.first == "mode" || kw.first == "fill_value";
+  });
+}
+
+/// JAX's functional index updates, which BrainPy arrays have:
+/// `x.at[idx].set(v)`, `.add(v)`, `.multiply(v)`, `.divide(v)`, `.power(v)`,
+/// `.min(v)`, `.max(v)`, `.apply(f)` and `.get()` return a new array and
+/// leave `x` (a Variable too) as it was. `x.at` holds x; `x.at[idx]` holds x
+/// and idx. Out-of-range indices follow bpc's indexing rules.
+void installIndexUpdates(ArrayRuntime &rt) {
+  Interp &in = rt.in;
+  const char *module = "jax._src.numpy.array_methods";
+  ClassRef helper = makeLibraryClass(in, "_IndexUpdateHelper", in.types.object.get(), module);
+  ClassRef ref = makeLibraryClass(in, "_IndexUpdateRef", in.types.object.get(), module);
+  auto def = [&](ClassObject &c, llvm::StringRef name, BuiltinFn fn) {
+    in.defineBuiltin(c.dict, name, std::move(fn), /*isMethod=*/true);
+  };
+  def(*helper, "__getitem__", [ref](Interp &in, CallArgs &args) {
+    expectArgs(in, "__getitem__", args, 2, 2);
+    auto *r = new InstanceObject(ref);
+    r->attrs.set("array", indexUpdateOperands(args).first);
+    r->attrs.set("index", args.positional[1]);
+    return Value(r);
+  });
+  def(*helper, "__repr__", [](Interp &in, CallArgs &args) {
+    return makeStr("_IndexUpdateHelper(" + in.repr(indexUpdateOperands(args).first) + ")");
+  });
+  def(*ref, "get", [](Interp &in, CallArgs &args) {
+    dropIndexUpdateOptions(args);
+    expectArgs(in, "get", args, 1, 1);
+    auto [x, index] = indexUpdateOperands(args);
+    return in.getItem(x, index);
+  });
+  def(*ref, "set", [&rt](Interp &in, CallArgs &args) {
+    dropIndexUpdateOptions(args);
+    expectArgs(in, "set", args, 2, 2);
+    auto [x, index] = indexUpdateOperands(args);
+    return withItemSet(rt, x, index, rt.toArray(args.positional[1]));
+  });
+  def(*ref, "apply", [&rt](Interp &in, CallArgs &args) {
+    dropIndexUpdateOptions(args);
+    expectArgs(in, "apply", args, 2, 2);
+    auto [x, index] = indexUpdateOperands(args);
+    Value updated = in.call(args.positional[1], std::vector<Value>{in.getItem(x, index)});
+    return withItemSet(rt, x, index, rt.toArray(updated));
+  });
+  // x.at[idx].op(v) is x[idx] = x[idx] op v on a copy.
+  using Combine = std::function<Value(Interp &, const Value &, const Value &)>;
+  auto combine = [&](llvm::StringRef name, Combine op) {
+    def(*ref, name, [&rt, name = name.str(), op](Interp &in, CallArgs &args) {
+      dropIndexUpdateOptions(args);
+      expectArgs(in, name, args, 2, 2);
+      auto [x, index] = indexUpdateOperands(args);
+      Value current = in.getItem(x, index);
+      return withItemSet(rt, x, index, rt.toArray(op(in, current, args.positional[1])));
+    });
+  };
+  auto binary = [](ast::BinOpKind kind) -> Combine {
+    return [kind](Interp &in, const Value &a, const Value &b) { return in.binaryOp(kind, a, b); };
+  };
+  combine("add", binary(ast::BinOpKind::Add));
+  combine("multiply", binary(ast::BinOpKind::Mult));
+  combine("mul", binary(ast::BinOpKind::Mult));
+  combine("divide", binary(ast::BinOpKind::Div));
+  combine("power", binary(ast::BinOpKind::Pow));
+  auto mathFunction = [](const char *fn) -> Combine {
+    return [fn](Interp &in, const Value &a, const Value &b) {
+      Value bm = in.importModule("brainpy.math", "bm");
+      return in.call(in.getAttr(bm, fn), std::vector<Value>{a, b});
+    };
+  };
+  combine("min", mathFunction("minimum"));
+  combine("max", mathFunction("maximum"));
+
+  auto *at = new PropertyObject();
+  at->fget = Value(new BuiltinObject("at", [helper](Interp &, CallArgs &args) {
+    auto *h = new InstanceObject(helper);
+    h->attrs.set("array", args.positional[0]);
+    return Value(h);
+  }));
+  rt.arrayClass->dict.set("at", Value(at));
+}
+
 } // namespace
 
 /// A reduction over `axis`: None, an int or a tuple of ints.
@@ -196,22 +306,13 @@ void bpc::tracer::installArrayClass(ArrayRuntime &rt) {
     return rt.applyOp("getitem", {args.positional[0]},
                       ops::getItem(ops::normaliseIndex(in, args.positional[1], a.shape)));
   });
-  def(cls.dict, "__setitem__", [&rt](Interp &in, CallArgs &args) {
-    ArrayState &a = self(rt, args);
-    if (std::optional<std::vector<Value>> indices = tracedIndices(rt, args.positional[1])) {
-      std::vector<Value> operands = {args.positional[0], args.positional[2]};
-      operands.insert(operands.end(), indices->begin(), indices->end());
-      Value r = rt.applyOp("setitem", operands, ops::setItemDynamic(indices->size()),
-                           /*updatesFirst=*/true);
-      assignArray(rt, args.positional[0], r);
-      return Value();
-    }
-    Value r = rt.applyOp("setitem", {args.positional[0], args.positional[2]},
-                         ops::setItem(ops::normaliseIndex(in, args.positional[1], a.shape)),
-                         /*updatesFirst=*/true);
-    assignArray(rt, args.positional[0], r);
+  def(cls.dict, "__setitem__", [&rt](Interp &, CallArgs &args) {
+    self(rt, args);
+    assignArray(rt, args.positional[0],
+                withItemSet(rt, args.positional[0], args.positional[1], args.positional[2]));
     return Value();
   });
+  installIndexUpdates(rt);
   def(cls.dict, "__bool__", [&rt](Interp &in, CallArgs &args) {
     return Value::boolean(in.truthy(scalarValue(rt, self(rt, args), "the truth value")));
   });

@@ -356,6 +356,64 @@ void installVariables(ArrayRuntime &rt) {
 // brainpy.math functions
 //===----------------------------------------------------------------------===//
 
+/// bm.cls_jit(f): a method that, called on an instance, runs
+/// bm.jit(instance.f) (one jit object per instance, made on its first call),
+/// so the instance's Variables are found as bm.jit finds them.
+Value makeMethodJit(ArrayRuntime &rt, CallArgs args) {
+  Value method = args.positional[0];
+  auto perInstance = std::make_shared<llvm::DenseMap<const Object *, Value>>();
+  auto keywords = args.keywords;
+  return Value(new BuiltinObject(
+      "cls_jit",
+      [&rt, method, perInstance, keywords](Interp &in, CallArgs &call) {
+        if (call.positional.empty() || !call.positional[0].isObject())
+          in.raise(Exc::TypeError, "a bm.cls_jit method must be called on an instance");
+        Value self = call.positional[0];
+        Value &jitted = (*perInstance)[self.getObject()];
+        if (jitted.isNone()) {
+          CallArgs make;
+          make.positional.push_back(Value(new BoundMethodObject(self, method)));
+          make.keywords.assign(keywords.begin(), keywords.end());
+          jitted = makeJit(rt, make);
+        }
+        call.positional.erase(call.positional.begin());
+        return in.call(jitted, call);
+      },
+      /*isMethod=*/true));
+}
+
+/// bm.jit(f, ...) and bm.cls_jit(f, ...); without `f`
+/// (`@bm.jit(static_argnums=1)`) a decorator that applies them with the
+/// given options. Options of BrainPy/JAX that only change how XLA compiles
+/// (inline, donate_argnums, device, keep_unused, abstracted_axes) are
+/// accepted and have no effect.
+Value jitOrDecorator(ArrayRuntime &rt, Interp &in, CallArgs &args, const std::string &name) {
+  llvm::erase_if(args.keywords, [](const auto &kw) {
+    return kw.first == "inline" || kw.first == "donate_argnums" || kw.first == "device" ||
+           kw.first == "keep_unused" || kw.first == "abstracted_axes";
+  });
+  auto func = llvm::find_if(args.keywords, [](const auto &kw) { return kw.first == "func"; });
+  if (func != args.keywords.end() && args.positional.empty()) {
+    args.positional.push_back(func->second);
+    args.keywords.erase(func);
+  }
+  if (args.positional.empty() || (args.positional.size() == 1 && args.positional[0].isNone())) {
+    auto keywords = args.keywords;
+    return Value(new BuiltinObject(name, [&rt, keywords, name](Interp &in, CallArgs &call) {
+      expectArgs(in, name, call, 1, 1);
+      CallArgs full = call;
+      full.keywords.append(keywords.begin(), keywords.end());
+      return jitOrDecorator(rt, in, full, name);
+    }));
+  }
+  if (name == "cls_jit") {
+    if (args.positional.size() != 1)
+      in.raise(Exc::TypeError, "cls_jit() takes one method to compile");
+    return makeMethodJit(rt, args);
+  }
+  return makeJit(rt, args);
+}
+
 void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
   Interp &in = rt.in;
   auto fill = [&](const char *name, double value) {
@@ -402,7 +460,12 @@ void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
       expectArgs(in, name, args, 1, 1);
       return rt.toArray(args.positional[0]);
     });
-  in.defineBuiltin(bm, "jit", [&rt](Interp &, CallArgs &args) { return makeJit(rt, args); });
+  in.defineBuiltin(bm, "jit", [&rt](Interp &in, CallArgs &args) {
+    return jitOrDecorator(rt, in, args, "jit");
+  });
+  in.defineBuiltin(bm, "cls_jit", [&rt](Interp &in, CallArgs &args) {
+    return jitOrDecorator(rt, in, args, "cls_jit");
+  });
   installMathFunctions(rt, bm);
   installGradFunctions(rt, bm);
   installControlFlowFunctions(rt, bm);

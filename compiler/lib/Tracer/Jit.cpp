@@ -99,12 +99,10 @@ std::optional<ParamType> parseAnnotation(ArrayRuntime &rt, const ast::Expr &e) {
 /// Variables it froze (TraceContext::frozenVariables()).
 /// `bpc build` passes the static parameters' values in `staticValues` and
 /// receives the traced parameters' indices in `tracedParams`.
-std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
-                         llvm::StringRef name, const CallArgs *actual,
-                         bool *returnsTuple = nullptr,
-                         llvm::ArrayRef<std::optional<Value>> staticValues = {},
-                         std::vector<size_t> *tracedParams = nullptr,
-                         llvm::StringRef exportedName = {}) {
+std::vector<Value> traceOnce(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
+                             llvm::StringRef name, const CallArgs *actual, bool *returnsTuple,
+                             llvm::ArrayRef<std::optional<Value>> staticValues,
+                             std::vector<size_t> *tracedParams, llvm::StringRef exportedName) {
   Interp &in = rt.in;
   auto *fn = jit.function.dyn<FunctionObject>();
   const std::vector<ast::Param> &params = *fn->params;
@@ -315,6 +313,29 @@ void recordStaticValues(ArrayRuntime &rt, JitState &jit, const CallArgs &args) {
   call.bufferId = rt.in.currentSource().bufferId;
   call.loc = rt.in.currentLoc;
   jit.recordedCalls.push_back(std::move(call));
+}
+
+/// Traces one specialisation (traceOnce); a Variable that the function
+/// writes without having it among its dyn vars joins them, and the function
+/// is traced again from the start.
+std::vector<Value> trace(ArrayRuntime &rt, JitState &jit, mlir::ModuleOp module,
+                         llvm::StringRef name, const CallArgs *actual,
+                         bool *returnsTuple = nullptr,
+                         llvm::ArrayRef<std::optional<Value>> staticValues = {},
+                         std::vector<size_t> *tracedParams = nullptr,
+                         llvm::StringRef exportedName = {}) {
+  for (;;) {
+    try {
+      if (tracedParams)
+        tracedParams->clear();
+      return traceOnce(rt, jit, module, name, actual, returnsTuple, staticValues, tracedParams,
+                       exportedName);
+    } catch (UndeclaredVariableWrite &write) {
+      if (llvm::any_of(jit.dynVars, [&](const Value &v) { return v.getObject() == write.var; }))
+        throw; // a dyn var cannot be undeclared: a bug, not a user error
+      jit.dynVars.push_back(Value(write.var));
+    }
+  }
 }
 
 /// `bpc run`: traces on the first call with these argument types (freezing

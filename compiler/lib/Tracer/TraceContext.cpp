@@ -47,8 +47,14 @@ TraceContext::TraceContext(ArrayRuntime &rt, mlir::ModuleOp module, llvm::String
 }
 
 TraceContext::~TraceContext() {
-  if (!finished)
-    func.erase();
+  if (finished)
+    return;
+  func.erase();
+  // The globals this trace froze Variables into, unless another function
+  // of the module reads them too.
+  for (bp::GlobalOp global : createdGlobals)
+    if (mlir::SymbolTable::symbolKnownUseEmpty(global, module))
+      global.erase();
 }
 
 mlir::Value TraceContext::valueOf(const Value &v) {
@@ -100,7 +106,8 @@ mlir::Value TraceContext::frozenValue(InstanceObject *var) {
   if (!symbols.lookup<bp::GlobalOp>(name)) {
     mlir::OpBuilder top(&rt.context);
     top.setInsertionPoint(func);
-    top.create<bp::GlobalOp>(rt.loc(ast::Loc()), name, llvm::cast<mlir::ElementsAttr>(attr));
+    createdGlobals.push_back(
+        top.create<bp::GlobalOp>(rt.loc(ast::Loc()), name, llvm::cast<mlir::ElementsAttr>(attr)));
   }
   mlir::OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToStart(&func.getBody().front());
@@ -142,14 +149,8 @@ void TraceContext::writeVariable(const Value &var, mlir::Value newValue) {
   if (captureVariables && !dynIndex.count(inst))
     captureVariable(inst);
   auto it = dynIndex.find(inst);
-  if (it == dynIndex.end()) {
-    std::string path = variablePath(rt.in, var);
-    rt.in.raise(Exc::RuntimeError,
-                "the jitted function writes to Variable '" +
-                    (path.empty() ? std::string("<unnamed>") : path) +
-                    "', which is not one of its dyn_vars; add it to dyn_vars= (its value is "
-                    "otherwise a constant frozen at trace time)");
-  }
+  if (it == dynIndex.end())
+    throw UndeclaredVariableWrite{inst};
   dynVars[it->second].current = newValue;
 }
 

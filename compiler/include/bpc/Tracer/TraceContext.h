@@ -4,7 +4,8 @@
 // the builder at its end, and the state of every Variable it touches. Dyn
 // Variables are block arguments whose current value advances with each
 // in-place update; any other Variable read is frozen into a bp.global at its
-// value now (DESIGN.md §3), and writing one is an error naming it.
+// value now (DESIGN.md §3). Writing one makes it a dyn Variable of the jitted
+// function, which is then traced again (UndeclaredVariableWrite).
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +22,15 @@
 #include <vector>
 
 namespace bpc::tracer {
+
+/// Thrown (a C++ exception, which Python's `try` does not catch) when a
+/// trace writes a Variable that is not one of its dyn vars: the jit adds it
+/// to its dyn vars and traces again, so that reads before the write see the
+/// Variable's run-time value too (BrainPy 2.4 finds written Variables by
+/// itself; reads stay frozen, as the seed's Examples 1 and 2 show).
+struct UndeclaredVariableWrite {
+  InstanceObject *var;
+};
 
 class TraceContext {
 public:
@@ -110,6 +120,8 @@ private:
   llvm::DenseMap<InstanceObject *, unsigned> dynIndex;
   llvm::DenseMap<InstanceObject *, mlir::Value> frozen;
   std::vector<InstanceObject *> frozenReads;
+  /// The bp.globals made for frozenReads, erased with a trace that fails.
+  std::vector<bp::GlobalOp> createdGlobals;
   llvm::SmallPtrSet<InstanceObject *, 8> frozenSeen;
 };
 
