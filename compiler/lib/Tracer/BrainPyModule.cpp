@@ -358,11 +358,31 @@ void installVariables(ArrayRuntime &rt) {
 
 /// bm.cls_jit(f): a method that, called on an instance, runs
 /// bm.jit(instance.f) (one jit object per instance, made on its first call),
-/// so the instance's Variables are found as bm.jit finds them.
-Value makeMethodJit(ArrayRuntime &rt, CallArgs args) {
+/// so the instance's Variables are found as bm.jit finds them. cls_jit's
+/// static_argnums count `self` (it compiles the function, not a bound
+/// method), bm.jit's of a bound method do not: they are shifted down.
+Value makeMethodJit(ArrayRuntime &rt, Interp &in, CallArgs args) {
   Value method = args.positional[0];
   auto perInstance = std::make_shared<llvm::DenseMap<const Object *, Value>>();
   auto keywords = args.keywords;
+  for (auto &[name, value] : keywords) {
+    if (name != "static_argnums" || value.isNone())
+      continue;
+    std::vector<Value> shifted;
+    auto shift = [&](const Value &n) {
+      int64_t k = in.intArg(n);
+      if (k > 0)
+        shifted.push_back(Value::integer(k - 1));
+      else if (k < 0)
+        shifted.push_back(n); // counted from the end: the same parameter
+      return true;
+    };
+    if (value.isIntLike())
+      shift(value);
+    else
+      in.forEach(value, shift);
+    value = makeTuple(std::move(shifted));
+  }
   return Value(new BuiltinObject(
       "cls_jit",
       [&rt, method, perInstance, keywords](Interp &in, CallArgs &call) {
@@ -409,7 +429,7 @@ Value jitOrDecorator(ArrayRuntime &rt, Interp &in, CallArgs &args, const std::st
   if (name == "cls_jit") {
     if (args.positional.size() != 1)
       in.raise(Exc::TypeError, "cls_jit() takes one method to compile");
-    return makeMethodJit(rt, args);
+    return makeMethodJit(rt, in, args);
   }
   return makeJit(rt, args);
 }
