@@ -2,7 +2,7 @@
 |*                                                                          *|
 |* `bm.for_loop(..., progress_bar=True)` compiles to calls of               *|
 |* bpc_progress_update from inside the loop (bp.progress), on the first and *|
-|* last iteration and every total/100 iterations in between. The bar is     *|
+|* last iteration and every 2^k-th in between (64 to 128 calls). The bar is *|
 |* tqdm's, on stderr:                                                       *|
 |*                                                                          *|
 |*   100%|██████████| 10000/10000 [00:01<00:00, 8000.00it/s]                *|

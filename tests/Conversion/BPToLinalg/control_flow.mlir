@@ -50,8 +50,9 @@ bp.func @count(%n: tensor<i32>) -> tensor<i32> {
 
 // Tests that bp.progress becomes a call of the runtime's
 // bpc_progress_update(done, total) (declared once, private) under an scf.if
-// that passes the first and last iterations and every total/100-th one
-// (1000 / 100 = 10), the 0-d i32 count widened to i64.
+// that passes the first and last iterations and every 2^k-th one, 2^k the
+// largest power of two up to total/64 (1000 / 64 = 15: every 8th, tested
+// as done & 7 == 0), the 0-d i32 count widened to i64.
 // CHECK-LABEL: func.func @loop_with_progress(
 // CHECK:         scf.while
 // CHECK:         } do {
@@ -60,10 +61,10 @@ bp.func @count(%n: tensor<i32>) -> tensor<i32> {
 // CHECK:           %[[D:.*]] = arith.extsi %[[D32]] : i32 to i64
 // CHECK-DAG:       %[[TOTAL:.*]] = arith.constant 1000 : i64
 // CHECK-DAG:       %[[ONE:.*]] = arith.constant 1 : i64
-// CHECK-DAG:       %[[STRIDE:.*]] = arith.constant 10 : i64
+// CHECK-DAG:       %[[LOW:.*]] = arith.constant 7 : i64
 // CHECK-DAG:       %[[FIRST:.*]] = arith.cmpi eq, %[[D]], %[[ONE]] : i64
 // CHECK-DAG:       %[[LAST:.*]] = arith.cmpi eq, %[[D]], %[[TOTAL]] : i64
-// CHECK-DAG:       %[[REM:.*]] = arith.remsi %[[D]], %[[STRIDE]] : i64
+// CHECK-DAG:       %[[REM:.*]] = arith.andi %[[D]], %[[LOW]] : i64
 // CHECK:           %[[EITHER:.*]] = arith.ori %[[FIRST]], %[[LAST]] : i1
 // CHECK:           %[[REPORT:.*]] = arith.ori %[[EITHER]], %{{.*}} : i1
 // CHECK:           scf.if %[[REPORT]] {

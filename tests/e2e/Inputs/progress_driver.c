@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { STEPS = 1000, N = 3 };
+enum { STEPS = 1024, N = 3 };
 
 static int run(progress_ctx *ctx, int with_bar, const float *currents, float *out,
                float *v, float *count) {

@@ -79,7 +79,7 @@ def BP_ProgressOp : BP_Op<"progress", [
     and never otherwise, so a loop without a progress bar pays nothing. The
     lowering calls the runtime's `bpc_progress_update(done, total)` (C
     symbol, runtime/include/bpc/progress.h) on the first and the last
-    iteration and every `total / 100` iterations in between; the runtime
+    iteration and every 2^k-th in between (64 to 128 calls per loop); the runtime
     draws the bar on stderr. It writes to the terminal, so it is never
     removed or moved.
 
