@@ -1,4 +1,4 @@
-//===- Progress.cpp - bpc runtime: tqdm-style progress bar ------------------===//
+//===- Progress.cpp - bpc runtime: tqdm-style progress bar ----------------===//
 //
 // The host side of bp.progress (include/bpc/progress.h). Compiled loops call
 // it about a hundred times whatever their length; drawing is throttled here

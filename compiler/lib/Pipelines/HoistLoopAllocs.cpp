@@ -1,4 +1,4 @@
-//===- HoistLoopAllocs.cpp - Loop-local buffers allocated once -----------===//
+//===- HoistLoopAllocs.cpp - Loop-local buffers allocated once ------------===//
 //
 // After bufferization a loop body still allocates the temporaries whose
 // lifetime is one iteration: the mask of a LIF step (`V >= v_th`, read by

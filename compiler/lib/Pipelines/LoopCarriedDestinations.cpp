@@ -1,4 +1,4 @@
-//===- LoopCarriedDestinations.cpp - Loop bodies update carried tensors --===//
+//===- LoopCarriedDestinations.cpp - Loop bodies update carried tensors ---===//
 //
 // A traced loop (bp.while -> scf.while, e.g. bm.for_loop over 10,000 LIF
 // steps) carries its Variables as tensors: the body reads the block argument

@@ -1,4 +1,4 @@
-//===- ProgressTest.cpp - The progress bar's line --------------------------===//
+//===- ProgressTest.cpp - The progress bar's line -------------------------===//
 //
 // bpc_progress_format must draw what tqdm draws for the same numbers
 // (its default unicode bar of 10 cells): the expected lines are what
