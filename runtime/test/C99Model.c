@@ -9,6 +9,7 @@
 
 #include "C99Model.h"
 
+#include "bpc/progress.h"
 #include "bpc/random.h"
 
 static const double accInitial[3] = {1.0, 2.0, 3.0};

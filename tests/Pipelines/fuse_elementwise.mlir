@@ -114,3 +114,54 @@ func.func @reuse(%x: tensor<?xf32>, %mat: tensor<?x4xf32>, %w: tensor<?xf32>) ->
   } -> tensor<?xf32>
   return %r, %v : tensor<?xf32>, tensor<?xf32>
 }
+
+// -----
+
+// Tests that a comparison mask read by two `where`s (a LIF step's spike
+// mask) is recomputed in each instead of stored as a bool array: no i1
+// tensor is left, each consumer compares then selects, and the value both
+// compare (used twice) is still computed once.
+// CHECK-LABEL: func.func @mask(
+// CHECK-NOT:     tensor<8xi1>
+// CHECK:         %[[V:.*]] = linalg.generic
+// CHECK:           arith.addf
+// CHECK:         %[[SPIKE:.*]] = linalg.generic {{.*}} ins(%[[V]]
+// CHECK:           %[[C1:.*]] = arith.cmpf oge
+// CHECK-NEXT:      arith.select %[[C1]]
+// CHECK:         %[[RESET:.*]] = linalg.generic {{.*}} ins(%[[V]]
+// CHECK:           %[[C2:.*]] = arith.cmpf oge
+// CHECK-NEXT:      arith.select %[[C2]]
+// CHECK-NOT:     tensor<8xi1>
+// CHECK:         return %[[SPIKE]], %[[RESET]]
+#id = affine_map<(d0) -> (d0)>
+func.func @mask(%x: tensor<8xf32>, %th: f32) -> (tensor<8xf32>, tensor<8xf32>) {
+  %one = arith.constant 1.0 : f32
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8xf32>
+  %v = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %a, %one : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %eb = tensor.empty() : tensor<8xi1>
+  %m = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%v : tensor<8xf32>) outs(%eb : tensor<8xi1>) {
+  ^bb0(%a: f32, %o: i1):
+    %r = arith.cmpf oge, %a, %th : f32
+    linalg.yield %r : i1
+  } -> tensor<8xi1>
+  %spike = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%m : tensor<8xi1>) outs(%e : tensor<8xf32>) {
+  ^bb0(%b: i1, %o: f32):
+    %r = arith.select %b, %one, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %reset = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel"]}
+      ins(%m, %v : tensor<8xi1>, tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%b: i1, %a: f32, %o: f32):
+    %r = arith.select %b, %zero, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  return %spike, %reset : tensor<8xf32>, tensor<8xf32>
+}

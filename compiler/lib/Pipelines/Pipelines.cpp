@@ -52,14 +52,18 @@ constexpr const char *kLowerBP =
 // argument -- dyn Variables updated in place and the out-params -- are
 // dropped, so kernels return nothing. drop-equivalent-buffer-results needs
 // the canonicalize/cse round first to see through casts (TOOLCHAIN P8).
+// In loops (traced `while`, bm.for_loop), carried values are computed into
+// their block arguments (bpc-loop-carried-destinations) and buffers that
+// live for one iteration are allocated before the loop
+// (bpc-hoist-loop-allocs), so a loop body neither allocates nor copies.
 // Bufferization's copies are linalg.copy, which become loops: a memref.copy
 // into a strided view would call memrefCopy from libmlir_c_runner_utils,
 // which neither the JIT nor a built library links. Loop-carried buffers
 // (scf.while of traced `while`) may be fresh allocations.
-constexpr const char *kFuse = "bpc-fuse-elementwise";
+constexpr const char *kFuse = "bpc-fuse-elementwise,bpc-loop-carried-destinations";
 constexpr const char *kOutParams = "bpc-results-to-out-params";
 constexpr const char *kAfterBufferize =
-    "canonicalize,cse,canonicalize,drop-equivalent-buffer-results";
+    "canonicalize,cse,canonicalize,drop-equivalent-buffer-results,bpc-hoist-loop-allocs";
 
 /// one-shot-bufferize{bufferize-function-boundaries
 /// allow-return-allocs-from-loops
@@ -155,4 +159,6 @@ void bpc::registerBPCPipelinePasses() {
   registerPass(createResultsToOutParamsPass);
   registerPass(createExpandMathPass);
   registerPass(createInterchangeLoopsPass);
+  registerPass(createLoopCarriedDestinationsPass);
+  registerPass(createHoistLoopAllocsPass);
 }

@@ -15,10 +15,14 @@
 //
 // Outside jit (no active trace) each is plain Python over concrete values.
 //
+// for_loop(..., progress_bar=True) ends the loop body with a bp.progress of
+// the number of iterations done, which the lowering turns into calls of the
+// runtime's bpc_progress_update (a tqdm-style bar on stderr); without it
+// nothing is emitted. Eagerly the same function is called from here.
+//
 // Not supported: pytrees beyond one tuple/list level of arrays and numbers,
 // operands whose leading axis has no static size (for_loop), unroll_kwargs.
-// `unroll`, `remat`, `jit` and `progress_bar` are accepted and ignored (no
-// progress bar is drawn).
+// `unroll`, `remat` and `jit` are accepted and ignored.
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,6 +31,7 @@
 #include "bpc/Tracer/TraceContext.h"
 
 #include "bpc/Dialect/BP/IR/BPOps.h"
+#include "bpc/progress.h"
 
 #include "llvm/ADT/SetVector.h"
 
@@ -486,7 +491,7 @@ Value whileLoop(Interp &in, ArrayRuntime &rt, const Value &bodyFn, const Value &
 }
 
 Value forLoop(Interp &in, ArrayRuntime &rt, const Value &bodyFn, const Value &operands,
-              bool reverse) {
+              bool reverse, bool progressBar) {
   std::vector<Value> xs = operandList(operands);
   int64_t n = -1;
   for (Value &x : xs) {
@@ -522,6 +527,8 @@ Value forLoop(Interp &in, ArrayRuntime &rt, const Value &bodyFn, const Value &op
         in.raise(Exc::TypeError, "for_loop: body_fun returns a different number of outputs "
                                  "on different iterations");
       rows.push_back(std::move(l.items));
+      if (progressBar)
+        bpc_progress_update(s + 1, n);
     }
     if (reverse)
       std::reverse(rows.begin(), rows.end());
@@ -605,6 +612,8 @@ Value forLoop(Interp &in, ArrayRuntime &rt, const Value &bodyFn, const Value &op
         std::vector<mlir::Value> next;
         next.push_back(tc.valueOf(
             rt.applyOp("add", {i, Value::integer(1)}, ops::binary(ast::BinOpKind::Add))));
+        if (progressBar)
+          tc.builder.create<bp::ProgressOp>(loc, next.front(), n);
         for (size_t k = 0; k < l.items.size(); ++k) {
           mlir::Value v = asTraced(rt, tc, tc.builder.getInsertionBlock(), l.items[k],
                                    outTypes[k]);
@@ -681,18 +690,18 @@ void bpc::tracer::installControlFlowFunctions(ArrayRuntime &rt, AttrDict &bm) {
     Value body = argument(in, args, "for_loop", 0, "body_fun");
     Value operands = argument(in, args, "for_loop", 1, "operands");
     bool reverse = in.truthy(argument(in, args, "for_loop", 2, "reverse", Value::boolean(false)));
-    // Accepted and ignored: the loop is never unrolled or rematerialised,
-    // and no progress bar is drawn.
+    // Accepted and ignored: the loop is never unrolled or rematerialised.
     argument(in, args, "for_loop", 3, "unroll", Value::integer(1));
     argument(in, args, "for_loop", 4, "remat", Value::boolean(false));
     argument(in, args, "for_loop", 5, "jit", Value());
-    argument(in, args, "for_loop", 6, "progress_bar", Value::boolean(false));
+    bool progressBar =
+        in.truthy(argument(in, args, "for_loop", 6, "progress_bar", Value::boolean(false)));
     Value kwargs = argument(in, args, "for_loop", 7, "unroll_kwargs", Value());
     takeKeyword(args, "dyn_vars");
     takeKeyword(args, "child_objs");
     rejectKeywords(in, "for_loop", args);
     if (!kwargs.isNone() && in.truthy(kwargs))
       in.raise(Exc::NotImplementedError, "for_loop: unroll_kwargs is not supported yet");
-    return forLoop(in, rt, body, operands, reverse);
+    return forLoop(in, rt, body, operands, reverse, progressBar);
   });
 }

@@ -63,6 +63,21 @@ std::unique_ptr<mlir::Pass> createExpandMathPass();
 /// The rewrite of `bpc-expand-math`, for use in other pattern sets.
 void populateExpandMathPatterns(mlir::RewritePatternSet &patterns);
 
+/// `bpc-loop-carried-destinations`: in scf.while/scf.for bodies, the
+/// elementwise `linalg.generic` that produces a yielded tensor writes into
+/// the block argument that the value replaces, when nothing reads that
+/// argument after it, so bufferization updates loop-carried values (a
+/// traced loop's Variables) in place instead of allocating and copying them
+/// every iteration. Destinations of elementwise ops are only shapes in
+/// tensor semantics, so results do not change.
+std::unique_ptr<mlir::Pass> createLoopCarriedDestinationsPass();
+
+/// `bpc-hoist-loop-allocs` (on buffers, before deallocation): an allocation
+/// of static shape inside scf.while/scf.for whose buffer cannot outlive an
+/// iteration (used only by linalg ops and memref.load/store) moves before
+/// the outermost such loop, so a loop body does not allocate.
+std::unique_ptr<mlir::Pass> createHoistLoopAllocsPass();
+
 /// Registers the passes above under their names (for pipeline text and
 /// `bpc-opt`).
 void registerBPCPipelinePasses();

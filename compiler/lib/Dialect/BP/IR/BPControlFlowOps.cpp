@@ -1,4 +1,4 @@
-//===- BPControlFlowOps.cpp - Verifiers of bp.if and bp.while -------------===//
+//===- BPControlFlowOps.cpp - Verifiers of bp.if, bp.while, bp.progress ---===//
 //
 // The region terminators must agree with the op's results: a mismatch would
 // otherwise surface only as a type error after lowering to scf.
@@ -50,4 +50,10 @@ LogicalResult WhileOp::verify() {
   if (!yield)
     return emitOpError() << "the after region must end with bp.yield";
   return verifyTypes(*this, "the after yield", yield.getValues().getTypes(), carried);
+}
+
+LogicalResult ProgressOp::verify() {
+  if (getTotal() < 1)
+    return emitOpError() << "total must be at least 1, got " << getTotal();
+  return success();
 }

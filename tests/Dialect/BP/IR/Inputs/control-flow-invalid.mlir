@@ -41,3 +41,27 @@ bp.func @condition_values(%n: tensor<i32>) -> tensor<i32> {
   }
   bp.return %r : tensor<i32>
 }
+
+// -----
+
+bp.func @progress_total(%i: tensor<i32>) -> tensor<i32> {
+  %r = bp.while (%i) : (tensor<i32>) -> (tensor<i32>) {
+  ^bb0(%j: tensor<i32>):
+    %c = bp.cmp lt, %j, %j : (tensor<i32>, tensor<i32>) -> tensor<i1>
+    bp.condition %c, %j : tensor<i32>
+  } do {
+  ^bb0(%j: tensor<i32>):
+    // expected-error@+1 {{'bp.progress' op total must be at least 1, got 0}}
+    bp.progress %j total = 0 : tensor<i32>
+    bp.yield %j : tensor<i32>
+  }
+  bp.return %r : tensor<i32>
+}
+
+// -----
+
+bp.func @progress_outside_loop(%i: tensor<i32>) {
+  // expected-error@+1 {{'bp.progress' op expects parent op 'bp.while'}}
+  bp.progress %i total = 10 : tensor<i32>
+  bp.return
+}

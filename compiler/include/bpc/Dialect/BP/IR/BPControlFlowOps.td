@@ -70,6 +70,28 @@ def BP_WhileOp : BP_Op<"while", [RecursiveMemoryEffects]> {
   let hasVerifier = 1;
 }
 
+def BP_ProgressOp : BP_Op<"progress", [
+    MemoryEffects<[MemWrite]>, HasParent<"WhileOp">]> {
+  let summary = "Reports the progress of a loop (`progress_bar=True`)";
+  let description = [{
+    `done` iterations of `total` are finished. Emitted at the end of the
+    `after` region of the bp.while of `bm.for_loop(..., progress_bar=True)`
+    and never otherwise, so a loop without a progress bar pays nothing. The
+    lowering calls the runtime's `bpc_progress_update(done, total)` (C
+    symbol, runtime/include/bpc/progress.h) on the first and the last
+    iteration and every 2^k-th in between (64 to 128 calls per loop); the runtime
+    draws the bar on stderr. It writes to the terminal, so it is never
+    removed or moved.
+
+    ```mlir
+    bp.progress %next total = 10000 : tensor<i32>
+    ```
+  }];
+  let arguments = (ins BP_IndexScalar:$done, BP_I64Attr:$total);
+  let assemblyFormat = "$done `total` `=` $total attr-dict `:` type($done)";
+  let hasVerifier = 1;
+}
+
 def BP_ConditionOp : BP_Op<"condition", [Pure, Terminator, HasParent<"WhileOp">]> {
   let summary = "Ends the `before` region of bp.while";
   let description = [{
