@@ -2,7 +2,8 @@
 # Benchmarks bpc against its peers in one run and prints ratios to the
 # hand-written C peer, never bare times (DESIGN.md §6). Needs a built bpc
 # (bash scripts/build.sh; BPC=path/to/bpc picks another build). Workloads:
-# selu on 1,000,000 f32 and one LogisticRegression step on 200,000 x 10.
+# selu on 1,000,000 f32, one LogisticRegression step on 200,000 x 10 and one
+# LinearNet training step (x 1000 x 100, w 100 x 200: gradients and SGD).
 # Peers: hand-written C (-O3 -march=native -ffast-math, single thread, timed
 # in the same process as bpc), NumPy, PyTorch eager and JAX jit on CPU
 # (installed into build/bench-venv from PyPI on first use; a peer that does
@@ -15,7 +16,7 @@ out=${BENCH_OUT:-build/bench}
 venv=${BENCH_VENV:-build/bench-venv}
 mkdir -p "$out"
 
-for w in selu lr; do
+for w in selu lr linear_net; do
   "$bpc" build "bench/$w.bpm" -o "$out/lib$w.so"
   cc -std=c99 -O3 -march=native -ffast-math -I"$out" -Iruntime/include "bench/${w}_bench.c" \
     -L"$out" -l"$w" -Wl,-rpath,"$PWD/$out" -lm -o "$out/${w}_bench"
@@ -42,6 +43,7 @@ done
 {
   "$out/selu_bench"
   "$out/lr_bench"
+  "$out/linear_net_bench"
   if "$venv/bin/python" -c "import numpy" 2>/dev/null; then
     "$venv/bin/python" bench/peers.py
   else
@@ -51,7 +53,8 @@ done
 
 python3 - "$out/results.txt" <<'PY'
 import sys
-names = {"selu": "selu, 1e6 f32", "lr": "LogisticRegression step, 200000x10 f32"}
+names = {"selu": "selu, 1e6 f32", "lr": "LogisticRegression step, 200000x10 f32",
+         "linear_net": "LinearNet train step, 1000x100x200"}
 peers = {"bpc": "bpc", "c": "hand-written C", "numpy": "NumPy", "torch": "PyTorch eager",
          "jax": "JAX jit (CPU)"}
 results, notes = {}, []
