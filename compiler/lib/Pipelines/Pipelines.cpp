@@ -27,6 +27,7 @@
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -46,7 +47,8 @@ namespace {
 constexpr const char *kLowerBP =
     "canonicalize,bpc-lower-bp-to-linalg,canonicalize,cse";
 
-// Before bufferizing: elementwise chains become single loops (no
+// Before bufferizing: transposed operands are read in place instead of
+// copied (bpc-fold-transposes), elementwise chains become single loops (no
 // temporaries), and exported kernels compute their results into out-param
 // arguments (destination passing). After it, results equivalent to an
 // argument -- dyn Variables updated in place and the out-params -- are
@@ -56,7 +58,7 @@ constexpr const char *kLowerBP =
 // into a strided view would call memrefCopy from libmlir_c_runner_utils,
 // which neither the JIT nor a built library links. Loop-carried buffers
 // (scf.while of traced `while`) may be fresh allocations.
-constexpr const char *kFuse = "bpc-fuse-elementwise";
+constexpr const char *kFuse = "bpc-fold-transposes,bpc-fuse-elementwise";
 constexpr const char *kOutParams = "bpc-results-to-out-params";
 constexpr const char *kAfterBufferize =
     "canonicalize,cse,canonicalize,drop-equivalent-buffer-results";
@@ -77,14 +79,16 @@ std::unique_ptr<Pass> createBufferizePass() {
   return bufferization::createOneShotBufferizePass(options);
 }
 
-// Before the loops are built, each linalg op gets the loop order whose inner
+// Before the loops are built, matmul-like ops become register-tiled vector
+// loops (bpc-tile-matmul; their leftover rows and columns stay linalg ops),
+// each linalg op gets the loop order whose inner
 // loop is contiguous (bpc-interchange-loops), and `exp` becomes plain
 // arithmetic that LLVM's loop vectorizer handles (bpc-expand-math);
 // convert-math-to-libm then only sees ops without an expansion or an LLVM
 // intrinsic.
 constexpr const char *kCPUToLLVM =
-    "func.func(bpc-interchange-loops,bpc-expand-math,convert-linalg-to-loops),convert-scf-to-cf,"
-    "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
+    "func.func(bpc-tile-matmul,bpc-interchange-loops,bpc-expand-math,convert-linalg-to-loops),"
+    "convert-scf-to-cf,convert-vector-to-llvm,expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
     "reconcile-unrealized-casts";
 
@@ -118,7 +122,7 @@ void bpc::registerPipelineDialects(DialectRegistry &registry) {
   registry.insert<affine::AffineDialect, arith::ArithDialect, bufferization::BufferizationDialect,
                   cf::ControlFlowDialect, func::FuncDialect, linalg::LinalgDialect,
                   LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-                  tensor::TensorDialect>();
+                  tensor::TensorDialect, vector::VectorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
@@ -155,4 +159,6 @@ void bpc::registerBPCPipelinePasses() {
   registerPass(createResultsToOutParamsPass);
   registerPass(createExpandMathPass);
   registerPass(createInterchangeLoopsPass);
+  registerPass(createTileMatmulPass);
+  registerPass(createFoldTransposesPass);
 }
