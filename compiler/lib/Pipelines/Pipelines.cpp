@@ -80,15 +80,18 @@ std::unique_ptr<Pass> createBufferizePass() {
 }
 
 // Before the loops are built, matmul-like ops become register-tiled vector
-// loops (bpc-tile-matmul; their leftover rows and columns stay linalg ops),
-// each linalg op gets the loop order whose inner
-// loop is contiguous (bpc-interchange-loops), and `exp` becomes plain
-// arithmetic that LLVM's loop vectorizer handles (bpc-expand-math);
+// loops (bpc-tile-matmul), each remaining linalg op gets the loop order
+// whose inner loop is contiguous (bpc-interchange-loops), and `exp` becomes
+// plain arithmetic that LLVM's loop vectorizer handles (bpc-expand-math);
 // convert-math-to-libm then only sees ops without an expansion or an LLVM
-// intrinsic.
+// intrinsic. Temporaries are allocated through `_mlir_memref_to_llvm_alloc`
+// / `_free` (use-generic-functions), which the runtime defines
+// (runtime/lib/Alloc.cpp: freed large blocks are reused by the next call
+// instead of being faulted in again page by page).
 constexpr const char *kCPUToLLVM =
     "func.func(bpc-tile-matmul,bpc-interchange-loops,bpc-expand-math,convert-linalg-to-loops),"
-    "convert-scf-to-cf,convert-vector-to-llvm,expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
+    "convert-scf-to-cf,convert-vector-to-llvm,expand-strided-metadata,lower-affine,"
+    "finalize-memref-to-llvm{use-generic-functions=1},convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
     "reconcile-unrealized-casts";
 

@@ -26,6 +26,10 @@
 #include <cstdlib>
 #include <cstring>
 
+// runtime/lib/Alloc.cpp: where kernels allocate their temporaries.
+extern "C" void *_mlir_memref_to_llvm_alloc(size_t size);
+extern "C" void _mlir_memref_to_llvm_free(void *ptr);
+
 using namespace bpc;
 using namespace bpc::tracer;
 
@@ -156,6 +160,18 @@ void EagerExecutor::initJit() {
   if (!created)
     fail(created.takeError());
   jit = std::move(*created);
+  // Kernels allocate temporaries through the runtime's block cache
+  // (runtime/lib/Alloc.cpp); bpc's own symbols are not exported, so they
+  // are given to the JIT by address.
+  llvm::orc::SymbolMap runtimeSymbols;
+  runtimeSymbols[jit->mangleAndIntern("_mlir_memref_to_llvm_alloc")] = {
+      llvm::orc::ExecutorAddr::fromPtr(&_mlir_memref_to_llvm_alloc),
+      llvm::JITSymbolFlags::Exported};
+  runtimeSymbols[jit->mangleAndIntern("_mlir_memref_to_llvm_free")] = {
+      llvm::orc::ExecutorAddr::fromPtr(&_mlir_memref_to_llvm_free), llvm::JITSymbolFlags::Exported};
+  if (llvm::Error err = jit->getProcessSymbolsJITDylib()->define(
+          llvm::orc::absoluteSymbols(std::move(runtimeSymbols))))
+    fail(std::move(err));
 }
 
 const std::string &EagerExecutor::salt() {
