@@ -60,8 +60,9 @@ std::unique_ptr<mlir::Pass> createFoldTransposesPass();
 /// `bpc-tile-matmul`: rewrites matmul-like linalg ops on buffers (C[u, v] +=
 /// A[u, k] * B[k, v] in any layout where v is contiguous in C and B, e.g.
 /// `x @ w` and `x^T @ dh`) into loops over MR x NR register tiles of C held
-/// in vectors for the whole k loop; rows and columns that do not fill a
-/// tile are left to the original op on subviews. Each element of C still
+/// in vectors for the whole k loop, then the rows left over one at a time
+/// and the columns left over one vector at a time (the last, partial one
+/// masked). Each element of C still
 /// adds its terms one k after the other, without fused multiply-adds, so
 /// results are bit-identical. Options: rows (MR), vectors (NR / VW),
 /// vector-width (VW).
