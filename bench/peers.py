@@ -74,6 +74,8 @@ def np_linear_net():
 timed("selu", "numpy", np_selu)
 timed("lr", "numpy", np_lr)
 timed("linear_net", "numpy", np_linear_net)
+# The loss and the new w of each peer, to check that they computed one step.
+ln_results = {"numpy": (float(np_linear_net()), None)}
 
 try:
     import torch
@@ -111,6 +113,7 @@ try:
         return loss
 
     timed("linear_net", "torch", torch_linear_net)
+    ln_results["torch"] = (torch_linear_net().item(), params[0].detach().numpy().copy())
 except Exception as e:  # not installed, or no wheel for this machine
     print(f"SKIP torch {type(e).__name__}: {e}", flush=True)
 
@@ -146,5 +149,19 @@ try:
     timed("lr", "jax", lambda: jax_lr(jX, jY, jw0).block_until_ready())
     timed("linear_net", "jax",
           lambda: jax.block_until_ready(jax_linear_net(jparams, jxl, jyl)))
+    jloss, (jw, _, _) = jax_linear_net(jparams, jxl, jyl)
+    ln_results["jax"] = (float(jloss), np.asarray(jw))
 except Exception as e:
     print(f"SKIP jax {type(e).__name__}: {e}", flush=True)
+
+# NumPy's step by hand, for the weights the other peers computed.
+h = xl @ wl0 + bl0
+dh = (f(2 / M_LN) * (h @ rl0 - yl)) @ rl0.T
+w_step = f(LR_LN) * (xl.T @ dh)
+for peer, (loss, w) in ln_results.items():
+    if peer == "numpy":
+        continue
+    rel_loss = abs(loss - ln_results["numpy"][0]) / abs(ln_results["numpy"][0])
+    rel_w = "" if w is None else \
+        f", max rel diff of the step of w {np.abs((wl0 - w) - w_step).max() / np.abs(w_step).max():.3g}"
+    print(f"CHECK linear_net {peer} vs NumPy: loss rel diff {rel_loss:.3g}{rel_w}", flush=True)

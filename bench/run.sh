@@ -77,6 +77,11 @@ for w, title in names.items():
             m, b = r[p]
             print(f"{title:<40} {label:<16} {m / cm:>8.2f} {b / cb:>8.2f}")
         title = ""
+for w, title in names.items():
+    r = results.get(w, {})
+    if "bpc" in r and "torch" in r:
+        print(f"{title}: bpc / PyTorch eager = {r['bpc'][0] / r['torch'][0]:.2f} (median), "
+              f"{r['bpc'][1] / r['torch'][1]:.2f} (best)")
 for n in notes:
     print(n)
 PY
