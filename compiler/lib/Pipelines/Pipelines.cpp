@@ -32,6 +32,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 
@@ -87,7 +88,8 @@ std::unique_ptr<Pass> createBufferizePass() {
 // intrinsic. Temporaries are allocated through `_mlir_memref_to_llvm_alloc`
 // / `_free` (use-generic-functions), which the runtime defines
 // (runtime/lib/Alloc.cpp: freed large blocks are reused by the next call
-// instead of being faulted in again page by page).
+// instead of being faulted in again page by page). The vectors of
+// bpc-tile-matmul are sized for the host's registers (hostVectorWidth).
 constexpr const char *kCPUToLLVM =
     "func.func(bpc-tile-matmul,bpc-interchange-loops,bpc-expand-math,convert-linalg-to-loops),"
     "convert-scf-to-cf,convert-vector-to-llvm,expand-strided-metadata,lower-affine,"
@@ -117,8 +119,23 @@ LogicalResult bpc::buildBufferizePipeline(OpPassManager &pm) {
   return buildBufferizePipeline(pm, BufferizeOptions());
 }
 
+/// The f32 elements of the host's vector registers: the default 4 x 3
+/// vector tile of bpc-tile-matmul takes 12 accumulators, which fit the 32
+/// zmm registers of AVX-512 as vector<16xf32> and the 16 ymm registers of
+/// AVX2 only as vector<8xf32> (as vector<16xf32> each would take two and
+/// spill). Host code is compiled for the host CPU anyway (HostCodegen.cpp),
+/// and the kernel cache keys on its features.
+static unsigned hostVectorWidth() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features.lookup("avx512f") ? 16 : 8;
+}
+
 LogicalResult bpc::buildCPUToLLVMPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kCPUToLLVM, pm);
+  std::string text = kCPUToLLVM;
+  llvm::StringRef pass = "bpc-tile-matmul";
+  text.insert(text.find(pass.str()) + pass.size(),
+              "{vector-width=" + std::to_string(hostVectorWidth()) + "}");
+  return parsePassPipeline(text, pm);
 }
 
 void bpc::registerPipelineDialects(DialectRegistry &registry) {
