@@ -23,10 +23,10 @@
 
 namespace {
 
-constexpr size_t kMinCached = 64 * 1024;           // smaller blocks: plain malloc
-constexpr size_t kMaxCachedBytes = 256u << 20;      // per thread
-constexpr int kMaxCachedBlocks = 16;               // per thread
-constexpr size_t kHeader = 16;                      // keeps malloc's 16-byte alignment
+constexpr size_t kMinCached = 64 * 1024;       // smaller blocks: plain malloc
+constexpr size_t kMaxCachedBytes = 256u << 20; // per thread
+constexpr int kMaxCachedBlocks = 16;           // per thread
+constexpr size_t kHeader = 16;                 // keeps malloc's 16-byte alignment
 
 /// The capacity of a block, stored in the header in front of the pointer
 /// the kernel sees.

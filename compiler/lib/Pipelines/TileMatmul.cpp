@@ -50,10 +50,10 @@ namespace {
 
 /// What the rewrite needs to know about a matmul-like op.
 struct Contraction {
-  unsigned u, v, k;           // loop positions: row, column, reduction
-  OpOperand *a, *b;           // A (no v), B (v contiguous, no u)
-  bool outIsLhsOfAdd;         // body: addf(out, mul) or addf(mul, out)
-  bool aIsLhsOfMul;           // body: mulf(a, b) or mulf(b, a)
+  unsigned u, v, k;   // loop positions: row, column, reduction
+  OpOperand *a, *b;   // A (no v), B (v contiguous, no u)
+  bool outIsLhsOfAdd; // body: addf(out, mul) or addf(mul, out)
+  bool aIsLhsOfMul;   // body: mulf(a, b) or mulf(b, a)
   arith::FastMathFlags addFlags, mulFlags;
 };
 
@@ -80,7 +80,8 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumLoops() != 3 || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 1)
     return std::nullopt;
-  auto elementType = dyn_cast<FloatType>(getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType()));
+  auto elementType =
+      dyn_cast<FloatType>(getElementTypeOrSelf(op.getDpsInitOperand(0)->get().getType()));
   if (!elementType)
     return std::nullopt;
   for (OpOperand &operand : op->getOpOperands()) {
@@ -103,8 +104,8 @@ std::optional<Contraction> matchContraction(linalg::LinalgOp op) {
   OpOperand *in0 = op.getDpsInputOperand(0), *in1 = op.getDpsInputOperand(1);
   auto isB = [&](OpOperand *operand) {
     AffineMap map = op.getMatchingIndexingMap(operand);
-    return map.getNumResults() > 0 && dimOf(map.getResults().back()) == c.v &&
-           !usesDim(map, c.u) && hasUnitStrideRows(operand->get());
+    return map.getNumResults() > 0 && dimOf(map.getResults().back()) == c.v && !usesDim(map, c.u) &&
+           hasUnitStrideRows(operand->get());
   };
   auto isA = [&](OpOperand *operand) {
     return !usesDim(op.getMatchingIndexingMap(operand), c.v) &&
@@ -170,8 +171,8 @@ struct TileMatmulPass : PassWrapper<TileMatmulPass, OperationPass<>> {
   Option<unsigned> vectors{*this, "vectors",
                            llvm::cl::desc("Vectors across a row of C per register tile"),
                            llvm::cl::init(3)};
-  Option<unsigned> vectorWidth{*this, "vector-width",
-                               llvm::cl::desc("Elements per vector (VW)"), llvm::cl::init(16)};
+  Option<unsigned> vectorWidth{*this, "vector-width", llvm::cl::desc("Elements per vector (VW)"),
+                               llvm::cl::init(16)};
 
   void runOnOperation() override {
     if (rows == 0 || vectors == 0 || vectorWidth == 0) {
@@ -288,7 +289,8 @@ struct TileMatmulPass : PassWrapper<TileMatmulPass, OperationPass<>> {
     Value m = value(ranges[c.u].size), n = value(ranges[c.v].size), k = value(ranges[c.k].size);
     Value zero = index(0);
     auto roundDown = [&](Value x, int64_t step) {
-      return b.createOrFold<arith::SubIOp>(loc, x, b.createOrFold<arith::RemUIOp>(loc, x, index(step)));
+      return b.createOrFold<arith::SubIOp>(loc, x,
+                                           b.createOrFold<arith::RemUIOp>(loc, x, index(step)));
     };
     auto isEmpty = [](Value begin, Value end) {
       std::optional<int64_t> from = getConstantIntValue(begin), to = getConstantIntValue(end);
@@ -303,12 +305,18 @@ struct TileMatmulPass : PassWrapper<TileMatmulPass, OperationPass<>> {
       Value lanes = b.createOrFold<arith::SubIOp>(loc, n, nVectors);
       mask = b.create<vector::CreateMaskOp>(loc, VectorType::get({vw}, b.getI1Type()), lanes);
     }
-    struct Rows { Value begin, end; int64_t mr; };
-    struct Columns { Value begin, end; int64_t vecs; Value mask; };
+    struct Rows {
+      Value begin, end;
+      int64_t mr;
+    };
+    struct Columns {
+      Value begin, end;
+      int64_t vecs;
+      Value mask;
+    };
     Rows rowBlocks[] = {{zero, mTiles, mr}, {mTiles, m, 1}};
-    Columns columnBlocks[] = {{zero, nTiles, nr / vw, Value()},
-                              {nTiles, nVectors, 1, Value()},
-                              {nVectors, n, 1, mask}};
+    Columns columnBlocks[] = {
+        {zero, nTiles, nr / vw, Value()}, {nTiles, nVectors, 1, Value()}, {nVectors, n, 1, mask}};
     for (const Columns &columns : columnBlocks)
       for (const Rows &rowBlock : rowBlocks)
         if (!isEmpty(columns.begin, columns.end) && !isEmpty(rowBlock.begin, rowBlock.end))

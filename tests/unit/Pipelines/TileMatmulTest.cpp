@@ -70,10 +70,10 @@ TEST_CASE("bpc-tile-matmul: every tile shape agrees bit for bit with ordered sum
   const int64_t m = 11, n = 117, k = 29;
   std::vector<float> a = randomValues(m * k, 1), b = randomValues(k * n, 2),
                      column = randomValues(k, 3);
-  auto aRows = [&](int64_t i, int64_t p) { return a[i * k + p]; };     // a as m x k
-  auto aCols = [&](int64_t i, int64_t p) { return a[p * m + i]; };     // a as k x m, transposed
-  auto bRows = [&](int64_t p, int64_t j) { return b[p * n + j]; };     // b as k x n
-  auto bCols = [&](int64_t p, int64_t j) { return b[j * k + p]; };     // b as n x k, transposed
+  auto aRows = [&](int64_t i, int64_t p) { return a[i * k + p]; }; // a as m x k
+  auto aCols = [&](int64_t i, int64_t p) { return a[p * m + i]; }; // a as k x m, transposed
+  auto bRows = [&](int64_t p, int64_t j) { return b[p * n + j]; }; // b as k x n
+  auto bCols = [&](int64_t p, int64_t j) { return b[j * k + p]; }; // b as n x k, transposed
   auto col = [&](int64_t p, int64_t) { return column[p]; };
 
   auto check = [&](Desc<float, 2> &r, int64_t cols, auto lhs, auto rhs) {
