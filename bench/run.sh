@@ -2,7 +2,8 @@
 # Benchmarks bpc against its peers in one run and prints ratios to the
 # hand-written C peer, never bare times (DESIGN.md §6). Needs a built bpc
 # (bash scripts/build.sh; BPC=path/to/bpc picks another build). Workloads:
-# selu on 1,000,000 f32 and one LogisticRegression step on 200,000 x 10;
+# selu on 1,000,000 f32, one LogisticRegression step on 200,000 x 10 and one
+# LinearNet training step (x 1000 x 100, w 100 x 200: gradients and SGD);
 # and, within bpc, 10,000 LIF steps as one bm.for_loop against 10,000 jitted
 # calls (bench/lif_loop.bpm).
 # Peers: hand-written C (-O3 -march=native -ffast-math, single thread, timed
@@ -17,7 +18,7 @@ out=${BENCH_OUT:-build/bench}
 venv=${BENCH_VENV:-build/bench-venv}
 mkdir -p "$out"
 
-for w in selu lr; do
+for w in selu lr linear_net; do
   "$bpc" build "bench/$w.bpm" -o "$out/lib$w.so"
   cc -std=c99 -O3 -march=native -ffast-math -I"$out" -Iruntime/include "bench/${w}_bench.c" \
     -L"$out" -l"$w" -Wl,-rpath,"$PWD/$out" -lm -o "$out/${w}_bench"
@@ -44,6 +45,7 @@ done
 {
   "$out/selu_bench"
   "$out/lr_bench"
+  "$out/linear_net_bench"
   if "$venv/bin/python" -c "import numpy" 2>/dev/null; then
     "$venv/bin/python" bench/peers.py
   else
@@ -56,7 +58,8 @@ done
 
 python3 - "$out/results.txt" <<'PY'
 import sys
-names = {"selu": "selu, 1e6 f32", "lr": "LogisticRegression step, 200000x10 f32"}
+names = {"selu": "selu, 1e6 f32", "lr": "LogisticRegression step, 200000x10 f32",
+         "linear_net": "LinearNet train step, 1000x100x200"}
 peers = {"bpc": "bpc", "c": "hand-written C", "numpy": "NumPy", "torch": "PyTorch eager",
          "jax": "JAX jit (CPU)"}
 results, notes, lif = {}, [], []
@@ -81,6 +84,11 @@ for w, title in names.items():
             m, b = r[p]
             print(f"{title:<40} {label:<16} {m / cm:>8.2f} {b / cb:>8.2f}")
         title = ""
+for w, title in names.items():
+    r = results.get(w, {})
+    if "bpc" in r and "torch" in r:
+        print(f"{title}: bpc / PyTorch eager = {r['bpc'][0] / r['torch'][0]:.2f} (median), "
+              f"{r['bpc'][1] / r['torch'][1]:.2f} (best)")
 if lif:
     print()
     print(f"LIF, {lif[0][1]} steps under bpc run: {lif[0][1]} jitted calls / one bm.for_loop "

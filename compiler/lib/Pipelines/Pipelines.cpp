@@ -27,10 +27,12 @@
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 
@@ -46,7 +48,8 @@ namespace {
 constexpr const char *kLowerBP =
     "canonicalize,bpc-lower-bp-to-linalg,canonicalize,cse";
 
-// Before bufferizing: elementwise chains become single loops (no
+// Before bufferizing: transposed operands are read in place instead of
+// copied (bpc-fold-transposes), elementwise chains become single loops (no
 // temporaries), and exported kernels compute their results into out-param
 // arguments (destination passing). After it, results equivalent to an
 // argument -- dyn Variables updated in place and the out-params -- are
@@ -60,7 +63,8 @@ constexpr const char *kLowerBP =
 // into a strided view would call memrefCopy from libmlir_c_runner_utils,
 // which neither the JIT nor a built library links. Loop-carried buffers
 // (scf.while of traced `while`) may be fresh allocations.
-constexpr const char *kFuse = "bpc-fuse-elementwise,bpc-loop-carried-destinations";
+constexpr const char *kFuse =
+    "bpc-fold-transposes,bpc-fuse-elementwise,bpc-loop-carried-destinations";
 constexpr const char *kOutParams = "bpc-results-to-out-params";
 constexpr const char *kAfterBufferize =
     "canonicalize,cse,canonicalize,drop-equivalent-buffer-results,bpc-hoist-loop-allocs";
@@ -81,14 +85,20 @@ std::unique_ptr<Pass> createBufferizePass() {
   return bufferization::createOneShotBufferizePass(options);
 }
 
-// Before the loops are built, each linalg op gets the loop order whose inner
-// loop is contiguous (bpc-interchange-loops), and `exp` becomes plain
-// arithmetic that LLVM's loop vectorizer handles (bpc-expand-math);
+// Before the loops are built, matmul-like ops become register-tiled vector
+// loops (bpc-tile-matmul), each remaining linalg op gets the loop order
+// whose inner loop is contiguous (bpc-interchange-loops), and `exp` becomes
+// plain arithmetic that LLVM's loop vectorizer handles (bpc-expand-math);
 // convert-math-to-libm then only sees ops without an expansion or an LLVM
-// intrinsic.
+// intrinsic. Temporaries are allocated through `_mlir_memref_to_llvm_alloc`
+// / `_free` (use-generic-functions), which the runtime defines
+// (runtime/lib/Alloc.cpp: freed large blocks are reused by the next call
+// instead of being faulted in again page by page). The vectors of
+// bpc-tile-matmul are sized for the host's registers (hostVectorWidth).
 constexpr const char *kCPUToLLVM =
-    "func.func(bpc-interchange-loops,bpc-expand-math,convert-linalg-to-loops),convert-scf-to-cf,"
-    "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
+    "func.func(bpc-tile-matmul,bpc-interchange-loops,bpc-expand-math,convert-linalg-to-loops),"
+    "convert-scf-to-cf,convert-vector-to-llvm,expand-strided-metadata,lower-affine,"
+    "finalize-memref-to-llvm{use-generic-functions=1},convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
     "reconcile-unrealized-casts";
 
@@ -114,15 +124,30 @@ LogicalResult bpc::buildBufferizePipeline(OpPassManager &pm) {
   return buildBufferizePipeline(pm, BufferizeOptions());
 }
 
+/// The f32 elements of the host's vector registers: the default 4 x 3
+/// vector tile of bpc-tile-matmul takes 12 accumulators, which fit the 32
+/// zmm registers of AVX-512 as vector<16xf32> and the 16 ymm registers of
+/// AVX2 only as vector<8xf32> (as vector<16xf32> each would take two and
+/// spill). Host code is compiled for the host CPU anyway (HostCodegen.cpp),
+/// and the kernel cache keys on its features.
+static unsigned hostVectorWidth() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features.lookup("avx512f") ? 16 : 8;
+}
+
 LogicalResult bpc::buildCPUToLLVMPipeline(OpPassManager &pm) {
-  return parsePassPipeline(kCPUToLLVM, pm);
+  std::string text = kCPUToLLVM;
+  llvm::StringRef pass = "bpc-tile-matmul";
+  text.insert(text.find(pass.str()) + pass.size(),
+              "{vector-width=" + std::to_string(hostVectorWidth()) + "}");
+  return parsePassPipeline(text, pm);
 }
 
 void bpc::registerPipelineDialects(DialectRegistry &registry) {
   registry.insert<affine::AffineDialect, arith::ArithDialect, bufferization::BufferizationDialect,
                   cf::ControlFlowDialect, func::FuncDialect, linalg::LinalgDialect,
                   LLVM::LLVMDialect, math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
-                  tensor::TensorDialect>();
+                  tensor::TensorDialect, vector::VectorDialect>();
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
@@ -161,4 +186,6 @@ void bpc::registerBPCPipelinePasses() {
   registerPass(createInterchangeLoopsPass);
   registerPass(createLoopCarriedDestinationsPass);
   registerPass(createHoistLoopAllocsPass);
+  registerPass(createTileMatmulPass);
+  registerPass(createFoldTransposesPass);
 }

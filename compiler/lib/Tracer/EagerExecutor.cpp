@@ -28,6 +28,10 @@
 #include <cstdlib>
 #include <cstring>
 
+// runtime/lib/Alloc.cpp: where kernels allocate their temporaries.
+extern "C" void *_mlir_memref_to_llvm_alloc(size_t size);
+extern "C" void _mlir_memref_to_llvm_free(void *ptr);
+
 using namespace bpc;
 using namespace bpc::tracer;
 
@@ -161,10 +165,16 @@ void EagerExecutor::initJit() {
   // Runtime functions that kernels call, by address: bpc's own symbols are
   // not in its dynamic symbol table, so the process search would miss them.
   // Kernels reference them as undefined symbols, resolved here at link time,
-  // so a cached object stays valid across builds of bpc.
+  // so a cached object stays valid across builds of bpc. Temporaries are
+  // allocated through the runtime's block cache (runtime/lib/Alloc.cpp).
   llvm::orc::SymbolMap runtimeSymbols;
   runtimeSymbols[jit->mangleAndIntern("bpc_progress_update")] = {
       llvm::orc::ExecutorAddr::fromPtr(&bpc_progress_update), llvm::JITSymbolFlags::Exported};
+  runtimeSymbols[jit->mangleAndIntern("_mlir_memref_to_llvm_alloc")] = {
+      llvm::orc::ExecutorAddr::fromPtr(&_mlir_memref_to_llvm_alloc),
+      llvm::JITSymbolFlags::Exported};
+  runtimeSymbols[jit->mangleAndIntern("_mlir_memref_to_llvm_free")] = {
+      llvm::orc::ExecutorAddr::fromPtr(&_mlir_memref_to_llvm_free), llvm::JITSymbolFlags::Exported};
   if (llvm::Error err = jit->getProcessSymbolsJITDylib()->define(
           llvm::orc::absoluteSymbols(std::move(runtimeSymbols))))
     fail(std::move(err));

@@ -20,6 +20,8 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ExecutionEngine/Orc/Core.h"
+#include "llvm/ExecutionEngine/Orc/Mangling.h"
 #include "llvm/Support/TargetSelect.h"
 
 #include <doctest/doctest.h>
@@ -31,6 +33,10 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+// runtime/lib/Alloc.cpp: where kernels allocate their buffers.
+extern "C" void *_mlir_memref_to_llvm_alloc(size_t size);
+extern "C" void _mlir_memref_to_llvm_free(void *ptr);
 
 namespace bpc::testing {
 
@@ -83,7 +89,7 @@ public:
 
     mlir::PassManager toBuffers(&context);
     REQUIRE(mlir::succeeded(bpc::buildLowerBPPipeline(toBuffers)));
-    // Kernels return their results (malloc'd, freed by release()) instead of
+    // Kernels return their results (allocated by the runtime, freed by release()) instead of
     // taking out-params: the tests need not know result shapes beforehand.
     bpc::BufferizeOptions returnResults;
     returnResults.resultsToOutParams = outParams;
@@ -104,6 +110,18 @@ public:
     auto created = mlir::ExecutionEngine::create(*module, options);
     REQUIRE(static_cast<bool>(created));
     engine = std::move(*created);
+    // Kernels allocate through the runtime (runtime/lib/Alloc.cpp), as in a
+    // built library.
+    engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap symbols;
+      symbols[interner("_mlir_memref_to_llvm_alloc")] = {
+          llvm::orc::ExecutorAddr::fromPtr(&_mlir_memref_to_llvm_alloc),
+          llvm::JITSymbolFlags::Exported};
+      symbols[interner("_mlir_memref_to_llvm_free")] = {
+          llvm::orc::ExecutorAddr::fromPtr(&_mlir_memref_to_llvm_free),
+          llvm::JITSymbolFlags::Exported};
+      return symbols;
+    });
   }
 
   template <typename Fn> Fn *lookup(const std::string &name) {
@@ -121,7 +139,9 @@ private:
 };
 
 /// Frees a result buffer that the compiled code allocated with malloc.
-template <typename T, int N> void release(Desc<T, N> &d) { std::free(d.allocated); }
+template <typename T, int N> void release(Desc<T, N> &d) {
+  _mlir_memref_to_llvm_free(d.allocated);
+}
 
 } // namespace bpc::testing
 

@@ -50,6 +50,24 @@ std::unique_ptr<mlir::Pass> createResultsToOutParamsPass();
 /// order as before and results are bit-identical.
 std::unique_ptr<mlir::Pass> createInterchangeLoopsPass();
 
+/// `bpc-fold-transposes`: on tensors, every linalg op input produced by a
+/// `linalg.transpose` is read from the transpose's input through the
+/// permuted indexing map instead (named ops are generalized first), so the
+/// transposes that reverse mode emits (`x^T @ dh`) are not copied; unused
+/// transposes are erased. Same elements, same arithmetic.
+std::unique_ptr<mlir::Pass> createFoldTransposesPass();
+
+/// `bpc-tile-matmul`: rewrites matmul-like linalg ops on buffers (C[u, v] +=
+/// A[u, k] * B[k, v] in any layout where v is contiguous in C and B, e.g.
+/// `x @ w` and `x^T @ dh`) into loops over MR x NR register tiles of C held
+/// in vectors for the whole k loop, then the rows left over one at a time
+/// and the columns left over one vector at a time (the last, partial one
+/// masked). Each element of C still
+/// adds its terms one k after the other, without fused multiply-adds, so
+/// results are bit-identical. Options: rows (MR), vectors (NR / VW),
+/// vector-width (VW).
+std::unique_ptr<mlir::Pass> createTileMatmulPass();
+
 /// `bpc-expand-math`: rewrites `math.exp` on f32 (scalars and vectors) into
 /// branch-free polynomial arithmetic, so loops that call it vectorise instead
 /// of calling libm's scalar `expf` per element. Exhaustively checked over all
