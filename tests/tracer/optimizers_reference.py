@@ -8,7 +8,12 @@ prints the expected output of each section (test): optimizers_<section>.bpm;
 with --filecheck, as the CHECK lines that the test carries.
 
 The update rules are transcribed from BrainPy 2.4's
-brainpy/_src/optimizers/{optimizer,scheduler}.py (not from stdlib/), and
+brainpy/_src/optimizers/{optimizer,scheduler}.py (not from stdlib/). Where
+BrainPy's own code raises (Adan.update's jax.lax.cond call, SM3's
+constructor and its torch-style `keepdim`, CosineAnnealingWarmRestarts with
+T_mult > 1), what it evidently computes is transcribed; the numbers of the
+`more` section were also produced by BrainPy 2.4.6 itself with just those
+calls patched (the T_mult > 1 schedule excepted). They are
 applied to the tests' model: two parameters with a quadratic loss whose
 gradient the tests write by hand,
 
