@@ -8,7 +8,12 @@ prints the expected output of each section (test): optimizers_<section>.bpm;
 with --filecheck, as the CHECK lines that the test carries.
 
 The update rules are transcribed from BrainPy 2.4's
-brainpy/_src/optimizers/{optimizer,scheduler}.py (not from stdlib/), and
+brainpy/_src/optimizers/{optimizer,scheduler}.py (not from stdlib/). Where
+BrainPy's own code raises (Adan.update's jax.lax.cond call, SM3's
+constructor and its torch-style `keepdim`, CosineAnnealingWarmRestarts with
+T_mult > 1), what it evidently computes is transcribed; the numbers of the
+`more` section were also produced by BrainPy 2.4.6 itself with just those
+calls patched (the T_mult > 1 schedule excepted). They are
 applied to the tests' model: two parameters with a quadratic loss whose
 gradient the tests write by hand,
 
@@ -103,6 +108,22 @@ def cosine_annealing_lr(lr, t_max, eta_min=0.0):
     return f
 
 
+def cosine_annealing_warm_restarts(lr, num_call_per_epoch, t_0, t_mult=1, eta_min=0.0):
+    def f(epoch, call):
+        e = F(call + 1) / F(num_call_per_epoch)
+        if e < t_0:
+            t_cur, t_i = e, F(t_0)
+        elif t_mult == 1:
+            t_cur, t_i = e % F(t_0), F(t_0)
+        else:
+            n = np.floor(np.log(e / F(t_0) * F(t_mult - 1) + F(1)) / F(math.log(t_mult)))
+            t_cur = e - F(t_0) * (F(t_mult) ** n - F(1)) / F(t_mult - 1)
+            t_i = F(t_0) * F(t_mult) ** n
+        angle = F(math.pi) * t_cur / t_i
+        return F(eta_min) + F(lr - eta_min) * (F(1) + np.cos(angle)) / F(2)
+    return f
+
+
 def exponential_lr(lr, gamma):
     return lambda epoch, call: F(lr) * F(gamma) ** F(epoch + 1)
 
@@ -167,6 +188,53 @@ class Opt:
                     self.state[(key, "vmax")] = v
                 update = a * m / (np.sqrt(v) + F(hp["eps"]))
                 p = self.decay(p, update) if k == "adam" else p - update
+            elif k == "lars":
+                wd = F(self.wd)
+                p_norm, g_norm = np.sqrt(np.sum(p * p)), np.sqrt(np.sum(g * g))
+                trust = F(hp["tc"]) * p_norm / (g_norm + wd * p_norm + F(hp["eps"]))
+                # BrainPy: maximum(|p| == 0 or |g| == 0, trust).
+                local_lr = F(lr) * np.maximum(F(p_norm == 0 or g_norm == 0), trust)
+                m = F(hp["momentum"]) * self.slot(key, "m", p) + local_lr * (g + wd * p)
+                self.state[(key, "m")] = m
+                p = p - m
+            elif k == "adan":
+                b1, b2, b3 = hp["betas"]
+                wd, step = self.wd, self.epoch + 1  # the epoch count, as BrainPy
+                cm, cv, cn = (F(1) / (F(1) - F(1 - b) ** F(step + 1)) for b in (b1, b2, b3))
+                pre_g = g if step == 0 else self.slot(key, "prev_grad", p)
+                diff = g - pre_g
+                m = self.slot(key, "m", p) * F(1 - b1) + F(b1) * g
+                v = self.slot(key, "v", p) * F(1 - b2) + F(b2) * diff
+                n = self.slot(key, "n", p) * F(1 - b3) + F(b3) * (g + F(1 - b2) * diff) ** 2
+                self.state.update({(key, "m"): m, (key, "v"): v, (key, "n"): n,
+                                   (key, "prev_grad"): g})
+                size = F(lr) / (np.sqrt(n * cn) + F(hp["eps"]))
+                direction = m * cm + F(1 - b2) * v * cv
+                if hp["no_prox"]:
+                    p = p * F(1 - wd * lr) - size * direction
+                else:
+                    p = (p - size * direction) / F(1 + wd * lr)
+            elif k == "sm3":
+                beta, mom = hp["beta"], hp["momentum"]
+                accs = [self.slot(key, f"m{i}", np.zeros([d if j == i else 1 for j in range(p.ndim)], F))
+                        for i, d in enumerate(p.shape)]
+                nu = accs[0]
+                for a in accs[1:]:
+                    nu = np.minimum(nu, a)
+                if beta > 0:
+                    nu = nu * F(beta)
+                nu = nu + g * g * F(1 - beta)
+                for i, a in enumerate(accs):
+                    others = tuple(j for j in range(p.ndim) if j != i)
+                    reduced = nu.max(axis=others, keepdims=True) if others else nu
+                    # A 1-axis accumulator is nu itself (BrainPy updates it in place).
+                    self.state[(key, f"m{i}")] = (np.maximum(a, reduced)
+                                                  if beta > 0 and p.ndim > 1 else reduced)
+                step = g / np.sqrt(nu + F(hp["eps"]))
+                if mom > 0:
+                    step = step * F(1 - mom) + self.slot(key, "mbuffer", p) * F(mom)
+                    self.state[(key, "mbuffer")] = step
+                p = self.decay(p, F(lr) * step)
             assert p.dtype == F, (k, p.dtype)
             model.params[key] = p
         self.call += 1
@@ -252,6 +320,34 @@ def schedulers():
          epochs_between=True)
 
 
+def more():
+    # LARS, Adan, SM3: 3 updates each.
+    show("LARS", lambda: Opt("lars", constant(0.1), momentum=0.9, weight_decay=1e-4, tc=0.3, eps=1e-5))
+    show("LARS trust", lambda: Opt("lars", constant(0.06), momentum=0.5, weight_decay=0.01, tc=2.0,
+                                   eps=1e-5))
+    adan = dict(betas=(0.02, 0.08, 0.01), eps=1e-8, weight_decay=0.02, no_prox=False)
+    show("Adan", lambda: Opt("adan", constant(0.1), **adan))
+    show("Adan epochs", lambda: Opt("adan", constant(0.1), **adan), epochs_between=True)
+    show("Adan no_prox", lambda: Opt("adan", constant(0.1), **dict(adan, betas=(0.1, 0.2, 0.3),
+                                                                    weight_decay=0.1,
+                                                                    no_prox=True)),
+         epochs_between=True)
+    show("SM3", lambda: Opt("sm3", constant(0.1), beta=0.0, momentum=0.0, eps=1e-30))
+    show("SM3 beta momentum", lambda: Opt("sm3", constant(0.1), beta=0.5, momentum=0.5, eps=1e-30))
+    show("SM3 wd", lambda: Opt("sm3", constant(0.1), weight_decay=0.1, beta=0.9, momentum=0.0,
+                               eps=1e-8))
+    # CosineAnnealingWarmRestarts: the rate before each of 10 calls.
+    for label, sched in [("CosineAnnealingWarmRestarts",
+                          cosine_annealing_warm_restarts(0.13, 2, 2, eta_min=0.01)),
+                         ("CosineAnnealingWarmRestarts T_mult",
+                          cosine_annealing_warm_restarts(0.13, 2, 1, t_mult=2))]:
+        out = [rounded(sched(-1, call)) for call in range(-1, 9)]
+        for mode in ("eager", "jit"):
+            emit(f"{label} {mode} {out}")
+    show("SGD CosineAnnealingWarmRestarts",
+         lambda: Opt("sgd", cosine_annealing_warm_restarts(0.2, 1, 2, eta_min=0.05)))
+
+
 FILECHECK = False
 
 
@@ -263,7 +359,7 @@ def emit(line):
 
 
 SECTIONS = {"sgd_momentum": sgd_momentum, "adaptive": adaptive, "adam": adam,
-            "schedulers": schedulers}
+            "schedulers": schedulers, "more": more}
 
 if __name__ == "__main__":
     args = sys.argv[1:]

@@ -94,3 +94,27 @@ bp.func @concat_into_var(%a: tensor<?x3xf32>, %b: tensor<2x3xf32>)
       : (tensor<?x3xf32>, tensor<2x3xf32>) -> tensor<?x3xf32>
   bp.return vars(%c : tensor<?x3xf32>)
 }
+
+// -----
+
+// Tests a Variable whose old value is read after its new value is computed
+// (Adan's `prev_grad = g` with the old one still needed): `p` gets its new
+// value by a copy after the last read instead of an in-place computation
+// that would clobber it, so both updates stay in place (no result); `w`,
+// whose old value nothing reads later, is still computed into its buffer.
+// CHECK-LABEL: func.func @read_after_update(
+// CHECK-SAME:    %[[W:.*]]: memref<2xf32> {bp.var = "w"}, %[[P:.*]]: memref<2xf32> {bp.var = "p"}) attributes
+// CHECK:       %[[G:.*]] = memref.alloc()
+// CHECK:       linalg.generic {{.*}} ins(%[[W]], %{{.*}} : memref<2xf32>, memref<f32>) outs(%[[G]] : memref<2xf32>)
+// CHECK:       linalg.generic {{.*}} ins(%[[W]], %[[G]], %[[P]], %{{.*}}) outs(%[[W]] : memref<2xf32>)
+// CHECK:       linalg.copy ins(%[[G]] : memref<2xf32>) outs(%[[P]] : memref<2xf32>)
+// CHECK:       return{{$}}
+bp.func @read_after_update() vars(%w: tensor<2xf32> {bp.var = "w"}, %p: tensor<2xf32> {bp.var = "p"}) {
+  %two = bp.constant dense<2.0> : tensor<f32>
+  %g = bp.mul %w, %two : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
+  %d = bp.sub %g, %p : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  %k = bp.constant dense<0.1> : tensor<f32>
+  %u = bp.mul %d, %k : (tensor<2xf32>, tensor<f32>) -> tensor<2xf32>
+  %wn = bp.sub %w, %u : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  bp.return vars(%wn, %g : tensor<2xf32>, tensor<2xf32>)
+}

@@ -5,6 +5,9 @@
 // a Variable is computed into the Variable's own tensor (DESIGN.md §4), so
 // that one-shot bufferization finds the result equivalent to the argument and
 // drop-equivalent-buffer-results removes it: the update happens in place.
+// When the Variable's old value is still read after the op that would start
+// writing its buffer (`prev.value = g` with the old `prev` used later), the
+// new value is computed apart and copied into the Variable at the end.
 //
 //===----------------------------------------------------------------------===//
 
@@ -57,6 +60,46 @@ struct FuncLowering : OpConversionPattern<bp::FuncOp> {
   }
 };
 
+/// The op whose destination retargetDestination would replace with the
+/// Variable's tensor: the start of the destination chain producing `value`
+/// (null where there is none to retarget). Mirrors its walk.
+Operation *chainStart(Value value) {
+  auto result = dyn_cast<OpResult>(value);
+  if (!result)
+    return nullptr;
+  auto dps = dyn_cast<DestinationStyleOpInterface>(result.getOwner());
+  if (!dps || !dps.hasPureTensorSemantics())
+    return nullptr;
+  Value init = dps.getTiedOpOperand(result)->get();
+  if (init.getDefiningOp<tensor::EmptyOp>() || isa<BlockArgument>(init))
+    return dps;
+  if (!init.hasOneUse())
+    return nullptr;
+  return chainStart(init);
+}
+
+/// Whether `var`'s old value is read after the op that would start writing
+/// its buffer: then computing `value` in place would clobber a value still
+/// needed, one-shot bufferization would give it a buffer of its own, and the
+/// function result would stay (the update not in place). The bp ops before
+/// `ret` are already lowered, each to ops just before it that read the same
+/// Variable: those are the reads that count (the bp originals sit after their
+/// lowering until the conversion ends), and `ret`'s own.
+bool readAfterInPlaceWrite(Value var, Value value, bp::ReturnOp ret) {
+  Operation *start = chainStart(value);
+  if (!start)
+    return false;
+  Block *block = start->getBlock();
+  for (Operation *user : var.getUsers()) {
+    if (user == start || (user != ret && isa<bp::BPDialect>(user->getDialect())))
+      continue;
+    Operation *inBlock = block->findAncestorOpInBlock(*user);
+    if (!inBlock || start->isBeforeInBlock(inBlock))
+      return true;
+  }
+  return false;
+}
+
 struct ReturnLowering : OpConversionPattern<bp::ReturnOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -69,9 +112,11 @@ struct ReturnLowering : OpConversionPattern<bp::ReturnOp> {
     unsigned firstVar = block->getNumArguments() - vars.size();
     for (auto [k, value] : llvm::enumerate(vars)) {
       Value var = block->getArgument(firstVar + k);
-      if (value != var && !bpc::retargetDestination(rewriter, value, var))
-        // The value was computed elsewhere: copy it into the Variable's own
-        // buffer, which still keeps the function result droppable.
+      if (value != var && (readAfterInPlaceWrite(var, value, op) ||
+                           !bpc::retargetDestination(rewriter, value, var)))
+        // The value was computed elsewhere, or the old value is read after
+        // its computation: copy it into the Variable's own buffer last, which
+        // still keeps the function result droppable.
         value = rewriter.create<linalg::CopyOp>(op.getLoc(), value, var)
                     .getResult(0);
       operands.push_back(value);
