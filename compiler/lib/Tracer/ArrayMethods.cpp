@@ -33,6 +33,7 @@ void assignArray(ArrayRuntime &rt, const Value &target, const Value &value) {
       rt.in.raise(Exc::RuntimeError,
                   "in-place update of an array created outside the jitted function; make it "
                   "a Variable and pass it in dyn_vars (BrainPy's MathError)");
+    rt.in.needsUnrollInTrial(); // the array object is shared with the state before the loop
     t.value = v.value;
     return;
   }
@@ -54,6 +55,8 @@ Value element(ArrayRuntime &rt, const ArrayState &a, int64_t i) {
 
 /// The single value of a size-1 concrete array (float(x), bool(x)).
 Value scalarValue(ArrayRuntime &rt, const ArrayState &a, llvm::StringRef what) {
+  if (a.isSymbolic())
+    rt.in.needsUnrollInTrial();
   if (a.isSymbolic())
     rt.in.raise(Exc::TypeError,
                 what + " of a traced array " + describeType(a.dtype, a.shape) +
