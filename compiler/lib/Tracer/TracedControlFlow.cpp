@@ -170,9 +170,10 @@ void tracePath(Interp &in, TraceContext &tc, const PathState &start, const StmtL
     in.raise(Exc::NotImplementedError,
              std::string("`") + (f == Flow::Break ? "break" : "continue") +
                  "` in an `if` on a traced value inside a loop that runs in Python (a `for` "
-                 "over a list, a tuple or a short range()): a traced condition can leave only a "
-                 "`while` on a traced value or a `for` over range() that compiles to a loop; "
-                 "use one of those");
+                 "over a list, a tuple, zip() or enumerate(), or over a range() whose body "
+                 "needs the index as a Python int): only a `while` on a traced value or a "
+                 "`for` over range() compiled as a loop can be left on a traced condition; "
+                 "loop over range(len(...)) and index arrays instead");
   if (f == Flow::Break) {
     const std::string &flag = loop->stack[loop->level].brokeFlag;
     assert(!flag.empty() && "a loop body that breaks has a flag");
