@@ -169,9 +169,9 @@ void tracePath(Interp &in, TraceContext &tc, const PathState &start, const StmtL
   if ((f == Flow::Break || f == Flow::Continue) && !loop)
     in.raise(Exc::NotImplementedError,
              std::string("`") + (f == Flow::Break ? "break" : "continue") +
-                 "` in an `if` on a traced value inside a loop that runs in Python (a `for` "
-                 "over a list, a tuple, zip() or enumerate(), or over a range() whose body "
-                 "needs the index as a Python int): only a `while` on a traced value or a "
+                 "` in an `if` on a traced value inside a loop that runs in Python (a `while` "
+                 "on a Python value, a `for` over a list, a tuple, zip() or enumerate(), or "
+                 "over a range() whose body needs the index as a Python int): only a `while` on a traced value or a "
                  "`for` over range() compiled as a loop can be left on a traced condition; "
                  "loop over range(len(...)) and index arrays instead");
   if (f == Flow::Break) {
