@@ -33,7 +33,16 @@ void assignArray(ArrayRuntime &rt, const Value &target, const Value &value) {
       rt.in.raise(Exc::RuntimeError,
                   "in-place update of an array created outside the jitted function; make it "
                   "a Variable and pass it in dyn_vars (BrainPy's MathError)");
-    rt.in.needsUnrollInTrial(); // the array object is shared with the state before the loop
+    if (t.value.getParentBlock() != rt.activeTrace->builder.getInsertionBlock()) {
+      // Made before the `if`/loop whose body this is: each path (and each
+      // iteration) must start from the same array, which an in-place change
+      // of the shared object would break. A range() loop unrolls instead.
+      rt.in.needsUnrollInTrial();
+      rt.in.raise(Exc::NotImplementedError,
+                  "in-place update, inside an `if` or loop on a traced value, of an array "
+                  "made before it; make the array inside the body, or make it a Variable "
+                  "and pass it in dyn_vars");
+    }
     t.value = v.value;
     return;
   }
