@@ -251,6 +251,7 @@ void Interp::setAttr(const Value &obj, llvm::StringRef name, Value value) {
 }
 
 void Interp::delAttr(const Value &obj, llvm::StringRef name) {
+  needsUnrollInTrial();
   Object *o = obj.getObject();
   bool erased = false;
   if (auto *inst = llvm::dyn_cast_or_null<InstanceObject>(o))

@@ -191,6 +191,8 @@ void Interp::storeName(const std::string &name, Value value) {
 }
 
 void Interp::deleteName(const std::string &name) {
+  if (bindingScope(*this, name) != frames.back().scope.get())
+    needsUnrollInTrial();
   if (!bindingScope(*this, name)->vars.erase(name))
     raise(Exc::NameError, "name '" + name + "' is not defined");
 }

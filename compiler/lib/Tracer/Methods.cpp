@@ -429,7 +429,9 @@ void Interp::installMethods() {
   auto defList = [&](const char *name, std::function<Value(Interp &, ListObject &, llvm::ArrayRef<Value>)> fn,
                      unsigned min, unsigned max) {
     // Changes to a container stop a trial of a compiled loop (NeedsUnroll).
-    bool mutates = llvm::is_contained({"append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse"}, llvm::StringRef(name));
+    bool mutates = llvm::is_contained({"append", "extend", "insert", "pop", "remove", "clear",
+                                       "sort", "reverse"},
+                                      llvm::StringRef(name));
     defineBuiltin(list, name, [=](Interp &in, CallArgs &args) {
       ListObject &l = self<ListObject>(in, args, "list", name);
       ObjRef keep(&l);
@@ -527,7 +529,8 @@ void Interp::installMethods() {
   auto defDict = [&](const char *name, std::function<Value(Interp &, DictObject &, llvm::ArrayRef<Value>)> fn,
                      unsigned min, unsigned max) {
     // Changes to a container stop a trial of a compiled loop (NeedsUnroll).
-    bool mutates = llvm::is_contained({"pop", "popitem", "clear", "update", "setdefault"}, llvm::StringRef(name));
+    bool mutates = llvm::is_contained({"pop", "popitem", "clear", "update", "setdefault"},
+                                      llvm::StringRef(name));
     defineBuiltin(dict, name, [=](Interp &in, CallArgs &args) {
       DictObject &d = self<DictObject>(in, args, "dict", name);
       ObjRef keep(&d);
@@ -611,7 +614,10 @@ void Interp::installMethods() {
   auto defSet = [&](const char *name, std::function<Value(Interp &, SetObject &, llvm::ArrayRef<Value>)> fn,
                     unsigned min, unsigned max) {
     // Changes to a container stop a trial of a compiled loop (NeedsUnroll).
-    bool mutates = llvm::is_contained({"add", "discard", "remove", "pop", "clear", "update", "intersection_update", "difference_update", "symmetric_difference_update"}, llvm::StringRef(name));
+    bool mutates = llvm::is_contained({"add", "discard", "remove", "pop", "clear", "update",
+                                       "intersection_update", "difference_update",
+                                       "symmetric_difference_update"},
+                                      llvm::StringRef(name));
     defineBuiltin(set, name, [=](Interp &in, CallArgs &args) {
       SetObject &s = self<SetObject>(in, args, "set", name);
       ObjRef keep(&s);

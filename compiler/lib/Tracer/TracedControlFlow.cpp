@@ -102,6 +102,10 @@ Flow execRest(Interp &in, const Rest &rest) {
   return Flow::Normal;
 }
 
+constexpr const char *kReturnInLoop =
+    "`return` inside a loop on a traced value is not supported: keep the result in a "
+    "variable, `break`, and return after the loop";
+
 /// Where a `break` or `continue` in a branch goes: the traced loop around
 /// the `if` (the marker at `level` of the block stack as it was at the
 /// `if`). With `takeRest`, a branch that ends normally goes on with the
@@ -171,9 +175,9 @@ void tracePath(Interp &in, TraceContext &tc, const PathState &start, const StmtL
              std::string("`") + (f == Flow::Break ? "break" : "continue") +
                  "` in an `if` on a traced value inside a loop that runs in Python (a `while` "
                  "on a Python value, a `for` over a list, a tuple, zip() or enumerate(), or "
-                 "over a range() whose body needs the index as a Python int): only a `while` on a traced value or a "
-                 "`for` over range() compiled as a loop can be left on a traced condition; "
-                 "loop over range(len(...)) and index arrays instead");
+                 "over a range() whose body needs the index as a Python int): only a `while` "
+                 "on a traced value or a `for` over range() compiled as a loop can be left on "
+                 "a traced condition; loop over range(len(...)) and index arrays instead");
   if (f == Flow::Break) {
     const std::string &flag = loop->stack[loop->level].brokeFlag;
     assert(!flag.empty() && "a loop body that breaks has a flag");
@@ -531,10 +535,10 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
   // the rest of the loop's body, and the `if` ends the iteration.
   bool leftIteration = thenPath.flow == Flow::Continue || elsePath.flow == Flow::Continue;
   if (leftIteration) {
+    // Unreachable from scripts (a traced loop's body is checked for `return`
+    // first), kept so that a future caller cannot merge a return silently.
     if (anyReturn)
-      in.raise(Exc::NotImplementedError,
-               "one branch of this `if` on a traced value returns and another leaves the loop "
-               "(`break`/`continue`); set a flag, `break`, and return after the loop");
+      in.raise(Exc::NotImplementedError, kReturnInLoop);
     LoopExit withRest = *loop;
     withRest.takeRest = true;
     for (Path *p : {&thenPath, &elsePath})
@@ -542,8 +546,7 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
         *p = Path();
         tracePath(in, tc, start, p == &thenPath ? s.body : s.orelse, nullptr, *p, &withRest);
         if (p->flow != Flow::Continue)
-          in.raise(Exc::NotImplementedError,
-                   "a `return` after a `break`/`continue` on a traced value in a loop's body");
+          in.raise(Exc::NotImplementedError, kReturnInLoop);
       }
   }
   if (anyReturn && !allReturn) {
@@ -658,7 +661,7 @@ void traceIteration(Interp &in, const LoopSpec &spec) {
   if (f == Flow::Break)
     in.frames.back().scope->vars.set(spec.brokeFlag, Value::boolean(true));
   if (f == Flow::Return) // the body was checked for `return` before
-    in.raise(Exc::NotImplementedError, "`return` inside a loop on a traced value");
+    in.raise(Exc::NotImplementedError, kReturnInLoop);
   if (spec.leave)
     spec.leave();
 }
