@@ -870,7 +870,11 @@ std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
 // A `for NAME in range(...)` inside a trace runs in Python, i.e. unrolls
 // into the trace (one copy of the body per iteration, NAME a Python int),
 // when the range has at most kMaxUnrolledRange iterations and the body has
-// no `break`/`continue`. Otherwise its body is traced once, NAME a traced
+// no `break`/`continue`, or when the trace is to be differentiated (bm.grad
+// handles straight-line code only). A few copies cost little to compile and
+// let constant indices fold; beyond that the IR, and the compile time, grow
+// with the length (a LIF step unrolled 1000 times takes a minute to compile,
+// as a loop a tenth of a second). Otherwise its body is traced once, NAME a traced
 // i32 (i64 when the range needs it), into one bp.while carrying what the
 // body changes, as a `while` on a traced value does. That is a trial: when
 // the body needs NAME's value (a list index, range(NAME), int(NAME)),
@@ -883,7 +887,7 @@ std::optional<Flow> bpc::tracer::execTracedFor(Interp &in, const ForStmt &s,
   ArrayRuntime &rt = in.arrayRuntime();
   auto *range = iterable.dyn<RangeObject>();
   auto *target = llvm::dyn_cast<NameExpr>(s.target.get());
-  if (!rt.activeTrace || !range || !target)
+  if (!rt.activeTrace || rt.activeTrace->unrollLoops || !range || !target)
     return std::nullopt;
   const Stmt *brk = findStmt(s.body, Stmt::Kind::Break, false);
   bool leaves = brk || findStmt(s.body, Stmt::Kind::Continue, false);
