@@ -354,6 +354,7 @@ static Value applyDecorators(Interp &in, const std::vector<Value> &decorators, V
 }
 
 static Flow execTry(Interp &in, const TryStmt &s) {
+  Interp::BlockMarker barrier(in, Interp::BlockPosition::TryBarrier);
   auto bodyAndHandlers = [&]() -> Flow {
     Flow flow;
     try {

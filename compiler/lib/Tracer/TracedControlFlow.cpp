@@ -122,10 +122,18 @@ std::optional<LoopExit> enclosingTracedLoop(Interp &in) {
   for (size_t k = in.blockStack.size(); k-- > 0;) {
     if (in.blockStack[k].kind == Interp::BlockPosition::TracedLoop)
       return LoopExit{in.blockStack, k, false};
-    if (in.blockStack[k].kind == Interp::BlockPosition::Barrier)
+    if (in.blockStack[k].kind != Interp::BlockPosition::Block)
       return std::nullopt;
   }
   return std::nullopt;
+}
+
+/// Whether the innermost barrier around the current statement is a `try`.
+bool insideTry(Interp &in) {
+  for (size_t k = in.blockStack.size(); k-- > 0;)
+    if (in.blockStack[k].kind != Interp::BlockPosition::Block)
+      return in.blockStack[k].kind == Interp::BlockPosition::TryBarrier;
+  return false;
 }
 
 /// Runs the statements after the `if` in each block of `exit.stack` from
@@ -170,6 +178,12 @@ void tracePath(Interp &in, TraceContext &tc, const PathState &start, const StmtL
     f = Flow::Return; // falling off the end of the function returns None
   if (f == Flow::Normal && loop && loop->takeRest)
     f = execLoopRest(in, *loop);
+  if ((f == Flow::Break || f == Flow::Continue) && !loop && insideTry(in))
+    in.raise(Exc::NotImplementedError,
+             std::string("`") + (f == Flow::Break ? "break" : "continue") +
+                 "` in an `if` on a traced value inside a `try`: the rest of the loop's body "
+                 "would run under its `except` and before its `finally`; move the `if` out of "
+                 "the `try`");
   if ((f == Flow::Break || f == Flow::Continue) && !loop)
     in.raise(Exc::NotImplementedError,
              std::string("`") + (f == Flow::Break ? "break" : "continue") +

@@ -271,9 +271,11 @@ public:
   /// The blocks being executed, innermost last, each with the index of its
   /// next statement, up to markers where a loop body or function starts:
   /// a `break` or `continue` in an `if` on a traced value takes the rest of
-  /// the body of the traced loop around it (TracedControlFlow.cpp).
+  /// the body of the traced loop around it (TracedControlFlow.cpp). Python
+  /// loops and calls are barriers; so is a `try`, whose handlers must not
+  /// see the statements after it.
   struct BlockPosition {
-    enum Kind { Block, Barrier, TracedLoop } kind = Block;
+    enum Kind { Block, Barrier, TryBarrier, TracedLoop } kind = Block;
     const ast::StmtList *list = nullptr;
     size_t next = 0;
     /// TracedLoop: the hidden local that says the loop broke ("" if the
