@@ -527,11 +527,13 @@ std::optional<Value> bpc::tracer::tracedTruth(Interp &in, const Expr &e, const V
   return rt.makeSymbolic(*rt.activeTrace, c);
 }
 
-std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const Value &test) {
+namespace {
+
+/// An `if` on the traced 0-d bool `cond` (the statement at `loc`, its
+/// condition at `testLoc`): one bp.if.
+Flow traceIf(Interp &in, mlir::Value cond, const StmtList &body, const StmtList &orelse,
+             ast::Loc loc, ast::Loc testLoc) {
   ArrayRuntime &rt = in.arrayRuntime();
-  mlir::Value cond = tracedCondition(in, rt, *s.test, test, "if");
-  if (!cond)
-    return std::nullopt;
   TraceContext &tc = *rt.activeTrace;
   Rest rest;
   Interp::Frame &frame = in.frames.back();
@@ -541,8 +543,8 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
   std::optional<LoopExit> loop = enclosingTracedLoop(in);
   const LoopExit *exit = loop ? &*loop : nullptr;
   Path thenPath, elsePath;
-  tracePath(in, tc, start, s.body, nullptr, thenPath, exit);
-  tracePath(in, tc, start, s.orelse, nullptr, elsePath, exit);
+  tracePath(in, tc, start, body, nullptr, thenPath, exit);
+  tracePath(in, tc, start, orelse, nullptr, elsePath, exit);
   bool anyReturn = thenPath.flow == Flow::Return || elsePath.flow == Flow::Return;
   bool allReturn = thenPath.flow == Flow::Return && elsePath.flow == Flow::Return;
   // A path that left the iteration (break/continue): the other one takes
@@ -558,7 +560,7 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
     for (Path *p : {&thenPath, &elsePath})
       if (p->flow == Flow::Normal) {
         *p = Path();
-        tracePath(in, tc, start, p == &thenPath ? s.body : s.orelse, nullptr, *p, &withRest);
+        tracePath(in, tc, start, p == &thenPath ? body : orelse, nullptr, *p, &withRest);
         if (p->flow != Flow::Continue)
           in.raise(Exc::NotImplementedError, kReturnInLoop);
       }
@@ -571,19 +573,19 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
     // The rest of the function runs on the path that did not return.
     if (thenPath.flow != Flow::Return) {
       thenPath = Path();
-      tracePath(in, tc, start, s.body, &rest, thenPath);
+      tracePath(in, tc, start, body, &rest, thenPath);
     } else {
       elsePath = Path();
-      tracePath(in, tc, start, s.orelse, &rest, elsePath);
+      tracePath(in, tc, start, orelse, &rest, elsePath);
     }
     allReturn = true;
   }
   std::vector<std::string> places = {"in the `if` branch (line " + lineOf(in, thenPath.loc) + ")",
-                                     s.orelse.empty()
+                                     orelse.empty()
                                          ? std::string("when the condition is false")
                                          : "in the `else` branch (line " +
                                                lineOf(in, elsePath.loc) + ")"};
-  in.currentLoc = s.test->getLoc();
+  in.currentLoc = testLoc;
   Path *paths[] = {&thenPath, &elsePath};
   Merge m = collect(in, rt, tc, start, paths, places, allReturn);
   for (size_t i = 0; i < 2; ++i) {
@@ -594,7 +596,7 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
       values.push_back(slot.values[i]);
     tc.builder.create<bp::YieldOp>(rt.currentLoc(), values);
   }
-  auto op = tc.builder.create<bp::IfOp>(rt.loc(s.getLoc()), slotTypes(m), cond);
+  auto op = tc.builder.create<bp::IfOp>(rt.loc(loc), slotTypes(m), cond);
   op.getThenRegion().push_back(thenPath.block.release());
   op.getElseRegion().push_back(elsePath.block.release());
   restore(in, tc, start);
@@ -605,6 +607,16 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
     return Flow::Return;
   }
   return leftIteration ? Flow::Continue : Flow::Normal;
+}
+
+} // namespace
+
+std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const Value &test) {
+  ArrayRuntime &rt = in.arrayRuntime();
+  mlir::Value cond = tracedCondition(in, rt, *s.test, test, "if");
+  if (!cond)
+    return std::nullopt;
+  return traceIf(in, cond, s.body, s.orelse, s.getLoc(), s.test->getLoc());
 }
 
 namespace {
@@ -842,6 +854,20 @@ std::string hiddenLocal(Interp &in, llvm::StringRef what) {
   return ("$" + what + std::to_string(in.blockStack.size())).str();
 }
 
+/// A loop's `else`, which runs when no `break` ended it: `broke` is the
+/// loop's flag after it.
+Flow execElseUnlessBroke(Interp &in, const Value &broke, const StmtList &orelse,
+                         ast::Loc loc) {
+  ArrayRuntime &rt = in.arrayRuntime();
+  if (orelse.empty())
+    return Flow::Normal;
+  if (!rt.asArray(broke))
+    return in.truthy(broke) ? Flow::Normal : in.execBlock(orelse);
+  Value going = rt.applyOp("not", {broke}, ops::unary(ops::Unary::Not));
+  static const StmtList none;
+  return traceIf(in, rt.activeTrace->valueOf(going), orelse, none, loc, loc);
+}
+
 } // namespace
 
 std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
@@ -855,10 +881,6 @@ std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
             "`return` inside a `while` on a traced value is not supported: keep the result in "
             "a variable, `break`, and return after the loop");
   const Stmt *brk = findStmt(s.body, Stmt::Kind::Break, false);
-  if (brk && !s.orelse.empty())
-    raiseAt(in, *brk, Exc::NotImplementedError,
-            "`break` in a `while ... else` on a traced value is not supported: set a flag "
-            "before the `break` and test it after the loop instead of `else`");
   LoopSpec spec;
   spec.loc = s.getLoc();
   spec.body = &s.body;
@@ -876,9 +898,11 @@ std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
     return c;
   };
   traceLoop(in, rt, tc, spec);
-  if (brk)
-    vars.erase(spec.brokeFlag);
-  return in.execBlock(s.orelse);
+  if (!brk)
+    return in.execBlock(s.orelse);
+  Value broke = *vars.lookup(spec.brokeFlag);
+  vars.erase(spec.brokeFlag);
+  return execElseUnlessBroke(in, broke, s.orelse, s.getLoc());
 }
 
 // A `for NAME in range(...)` inside a trace runs in Python, i.e. unrolls
@@ -907,7 +931,7 @@ std::optional<Flow> bpc::tracer::execTracedFor(Interp &in, const ForStmt &s,
   bool leaves = brk || findStmt(s.body, Stmt::Kind::Continue, false);
   int64_t n = range->length();
   if (n == 0 || (n <= kMaxUnrolledRange && !leaves) ||
-      findStmt(s.body, Stmt::Kind::Return, true) || (brk && !s.orelse.empty()))
+      findStmt(s.body, Stmt::Kind::Return, true))
     return std::nullopt;
   TraceContext &tc = *rt.activeTrace;
   int64_t first = range->start, step = range->step, last = first + (n - 1) * step;
@@ -924,6 +948,7 @@ std::optional<Flow> bpc::tracer::execTracedFor(Interp &in, const ForStmt &s,
   AttrDict &vars = in.frames.back().scope->vars;
   std::string counter = hiddenLocal(in, "range");
   bool compiled = false;
+  Value broke; // the flag after the loop, when the body has a `break`
   {
     ++in.loopTrials;
     struct EndTrial {
@@ -964,6 +989,7 @@ std::optional<Flow> bpc::tracer::execTracedFor(Interp &in, const ForStmt &s,
       Value end = *vars.lookup(counter);
       vars.erase(counter);
       if (brk) {
+        broke = *vars.lookup(spec.brokeFlag);
         vars.erase(spec.brokeFlag);
         in.assign(*s.target, in.binaryOp(ast::BinOpKind::Sub, end, Value::integer(step)));
       } else {
@@ -988,5 +1014,7 @@ std::optional<Flow> bpc::tracer::execTracedFor(Interp &in, const ForStmt &s,
     restore(in, tc, original);
     return std::nullopt;
   }
+  if (brk)
+    return execElseUnlessBroke(in, broke, s.orelse, s.getLoc());
   return in.execBlock(s.orelse);
 }
