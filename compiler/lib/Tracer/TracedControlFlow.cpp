@@ -1,13 +1,17 @@
-//===- TracedControlFlow.cpp - if/while on traced 0-d values --------------===//
+//===- TracedControlFlow.cpp - if/while/for on traced values --------------===//
 //
 // Inside a jitted function, `if` and `while` on a traced 0-d value become
-// bp.if and bp.while (DESIGN.md §2), where jax.jit would raise. Each branch
+// bp.if and bp.while (DESIGN.md §2), where jax.jit would raise, and a long
+// `for` over range() becomes a bp.while too (the rule is at execTracedFor). Each branch
 // (or the loop body) is traced into a block of its own starting from the
 // same Python state; afterwards, every local name and Variable whose value
 // differs between the paths is merged: it becomes a result of the op and is
 // rebound to it. A branch that returns takes the rest of the function with
 // it (the statements after the `if` are traced into the other branch too), so
-// `if c: return a` / `return b` works at a function's top level.
+// `if c: return a` / `return b` works at a function's top level. In the
+// same way a branch that leaves a traced loop's iteration (`break`,
+// `continue`) lets the other branch take the rest of the loop's body; a
+// `break` also sets a flag that the loop carries and its condition tests.
 //
 // Merged values must have one type on all paths; a Python number on one
 // path becomes an array of the other path's dtype (it is weakly typed).
