@@ -197,9 +197,9 @@ void tracePath(Interp &in, TraceContext &tc, const PathState &start, const StmtL
                  "on a traced value or a `for` over range() compiled as a loop can be left on "
                  "a traced condition; loop over range(len(...)) and index arrays instead");
   if (f == Flow::Break) {
-    const std::string &flag = loop->stack[loop->level].brokeFlag;
+    llvm::StringRef flag = loop->stack[loop->level].brokeFlag;
     assert(!flag.empty() && "a loop body that breaks has a flag");
-    in.frames.back().scope->vars.set(flag, Value::boolean(true));
+    in.frames.back().scope->vars.set(flag.str(), Value::boolean(true));
     f = Flow::Continue;
   }
   path.flow = f;

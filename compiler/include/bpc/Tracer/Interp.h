@@ -279,15 +279,15 @@ public:
     const ast::StmtList *list = nullptr;
     size_t next = 0;
     /// TracedLoop: the hidden local that says the loop broke ("" if the
-    /// body has no `break`).
-    std::string brokeFlag;
+    /// body has no `break`); owned by the loop being traced.
+    llvm::StringRef brokeFlag;
   };
   std::vector<BlockPosition> blockStack;
   /// Pushes a marker on blockStack for its lifetime.
   struct BlockMarker {
-    BlockMarker(Interp &in, BlockPosition::Kind kind, std::string brokeFlag = "")
+    BlockMarker(Interp &in, BlockPosition::Kind kind, llvm::StringRef brokeFlag = "")
         : in(in), size(in.blockStack.size()) {
-      in.blockStack.push_back({kind, nullptr, 0, std::move(brokeFlag)});
+      in.blockStack.push_back({kind, nullptr, 0, brokeFlag});
     }
     ~BlockMarker() { in.blockStack.resize(size); }
     Interp &in;
