@@ -33,6 +33,16 @@ void assignArray(ArrayRuntime &rt, const Value &target, const Value &value) {
       rt.in.raise(Exc::RuntimeError,
                   "in-place update of an array created outside the jitted function; make it "
                   "a Variable and pass it in dyn_vars (BrainPy's MathError)");
+    if (t.value.getParentBlock() != rt.activeTrace->builder.getInsertionBlock()) {
+      // Made before the `if`/loop whose body this is: each path (and each
+      // iteration) must start from the same array, which an in-place change
+      // of the shared object would break. A range() loop unrolls instead.
+      rt.in.needsUnrollInTrial();
+      rt.in.raise(Exc::NotImplementedError,
+                  "in-place update, inside an `if` or loop on a traced value, of an array "
+                  "made before it; make the array inside the body, or make it a Variable "
+                  "and pass it in dyn_vars");
+    }
     t.value = v.value;
     return;
   }
@@ -54,6 +64,8 @@ Value element(ArrayRuntime &rt, const ArrayState &a, int64_t i) {
 
 /// The single value of a size-1 concrete array (float(x), bool(x)).
 Value scalarValue(ArrayRuntime &rt, const ArrayState &a, llvm::StringRef what) {
+  if (a.isSymbolic())
+    rt.in.needsUnrollInTrial();
   if (a.isSymbolic())
     rt.in.raise(Exc::TypeError,
                 what + " of a traced array " + describeType(a.dtype, a.shape) +

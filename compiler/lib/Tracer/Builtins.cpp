@@ -521,6 +521,7 @@ static Value roundBuiltin(Interp &in, CallArgs &args) {
 }
 
 static Value printBuiltin(Interp &in, CallArgs &args) {
+  in.needsUnrollInTrial(); // a compiled loop would print once, not once per iteration
   std::optional<Value> sep = takeKeyword(args, "sep");
   std::optional<Value> end = takeKeyword(args, "end");
   takeKeyword(args, "file"); // output always goes to the script's stdout

@@ -220,6 +220,7 @@ void Interp::setAttr(const Value &obj, llvm::StringRef name, Value value) {
         call(p->fset, std::vector<Value>{obj, value});
         return;
       }
+    needsUnrollInTrial();
     if (inst->exc && name == "args") {
       inst->exc->args = makeTuple(toVector(value));
       return;
@@ -231,6 +232,7 @@ void Interp::setAttr(const Value &obj, llvm::StringRef name, Value value) {
     inst->attrs.set(name, std::move(value));
     return;
   }
+  needsUnrollInTrial();
   if (auto *cls = llvm::dyn_cast_or_null<ClassObject>(o)) {
     if (cls->isBuiltin)
       raise(Exc::TypeError, "cannot set '" + name + "' attribute of immutable type '" + cls->name + "'");
@@ -249,6 +251,7 @@ void Interp::setAttr(const Value &obj, llvm::StringRef name, Value value) {
 }
 
 void Interp::delAttr(const Value &obj, llvm::StringRef name) {
+  needsUnrollInTrial();
   Object *o = obj.getObject();
   bool erased = false;
   if (auto *inst = llvm::dyn_cast_or_null<InstanceObject>(o))
@@ -478,6 +481,7 @@ Value Interp::callFunction(FunctionObject &fn, CallArgs &args) {
     std::vector<Frame> &frames;
     ~Pop() { frames.pop_back(); }
   } pop{frames};
+  BlockMarker barrier(*this, BlockPosition::Barrier); // `break` never crosses a call
   if (fn.lambdaBody)
     return eval(*fn.lambdaBody);
   if (execBlock(*fn.body) == Flow::Return)

@@ -239,6 +239,7 @@ Value callGrad(ArrayRuntime &rt, const GradConfig &c, CallArgs &args) {
   auto tc = std::make_unique<TraceContext>(rt, module, name, argTypes, argDims, c.gradVars,
                                            rt.currentLoc());
   tc->captureVariables = true;
+  tc->unrollLoops = true;
   Value output, aux;
   {
     ActiveTrace active(rt, tc.get());

@@ -184,10 +184,15 @@ static Scope *bindingScope(Interp &in, const std::string &name) {
 }
 
 void Interp::storeName(const std::string &name, Value value) {
-  bindingScope(*this, name)->vars.set(name, std::move(value));
+  Scope *scope = bindingScope(*this, name);
+  if (scope != frames.back().scope.get())
+    needsUnrollInTrial(); // a global or nonlocal: state outside the loop's frame
+  scope->vars.set(name, std::move(value));
 }
 
 void Interp::deleteName(const std::string &name) {
+  if (bindingScope(*this, name) != frames.back().scope.get())
+    needsUnrollInTrial();
   if (!bindingScope(*this, name)->vars.erase(name))
     raise(Exc::NameError, "name '" + name + "' is not defined");
 }
@@ -293,8 +298,16 @@ static void deleteTarget(Interp &in, const Expr &target) {
 //===----------------------------------------------------------------------===//
 
 Flow Interp::execBlock(const StmtList &body) {
+  size_t level = blockStack.size();
+  blockStack.push_back({BlockPosition::Block, &body, 0, {}});
+  struct Pop {
+    std::vector<BlockPosition> &stack;
+    size_t level;
+    ~Pop() { stack.resize(level); }
+  } pop{blockStack, level};
   for (size_t i = 0; i < body.size(); ++i) {
     restOfBlock = {&body, i + 1};
+    blockStack[level].next = i + 1;
     Flow f = exec(*body[i]);
     if (f != Flow::Normal)
       return f;
@@ -305,6 +318,7 @@ Flow Interp::execBlock(const StmtList &body) {
 /// Runs a loop body; returns whether the loop should go on, and sets `out`
 /// when the body returned (or broke, which ends the loop without `else`).
 static bool loopStep(Interp &in, const StmtList &body, Flow &out) {
+  Interp::BlockMarker barrier(in, Interp::BlockPosition::Barrier);
   Flow f = in.execBlock(body);
   if (f == Flow::Break || f == Flow::Return) {
     out = f;
@@ -340,6 +354,7 @@ static Value applyDecorators(Interp &in, const std::vector<Value> &decorators, V
 }
 
 static Flow execTry(Interp &in, const TryStmt &s) {
+  Interp::BlockMarker barrier(in, Interp::BlockPosition::TryBarrier);
   auto bodyAndHandlers = [&]() -> Flow {
     Flow flow;
     try {
@@ -538,6 +553,9 @@ Flow Interp::exec(const Stmt &s) {
     case Stmt::Kind::For: {
       auto &f = llvm::cast<ForStmt>(s);
       Value iterable = eval(*f.iter);
+      if (arrays)
+        if (std::optional<Flow> traced = execTracedFor(*this, f, iterable))
+          return *traced;
       Flow out = Flow::Normal;
       forEach(iterable, [&](const Value &v) {
         assign(*f.target, v);

@@ -428,9 +428,15 @@ void Interp::installMethods() {
   AttrDict &list = types.list->dict;
   auto defList = [&](const char *name, std::function<Value(Interp &, ListObject &, llvm::ArrayRef<Value>)> fn,
                      unsigned min, unsigned max) {
+    // Changes to a container stop a trial of a compiled loop (NeedsUnroll).
+    bool mutates = llvm::is_contained({"append", "extend", "insert", "pop", "remove", "clear",
+                                       "sort", "reverse"},
+                                      llvm::StringRef(name));
     defineBuiltin(list, name, [=](Interp &in, CallArgs &args) {
       ListObject &l = self<ListObject>(in, args, "list", name);
       ObjRef keep(&l);
+      if (mutates)
+        in.needsUnrollInTrial();
       return fn(in, l, params(in, args, name, min, max));
     }, true);
   };
@@ -493,6 +499,7 @@ void Interp::installMethods() {
   defineBuiltin(list, "sort", [](Interp &in, CallArgs &args) {
     ListObject &l = self<ListObject>(in, args, "list", "sort");
     ObjRef keep(&l);
+    in.needsUnrollInTrial();
     std::optional<Value> key = takeKeyword(args, "key");
     std::optional<Value> reverse = takeKeyword(args, "reverse");
     (void)params(in, args, "sort", 0, 0);
@@ -521,9 +528,14 @@ void Interp::installMethods() {
   AttrDict &dict = types.dict->dict;
   auto defDict = [&](const char *name, std::function<Value(Interp &, DictObject &, llvm::ArrayRef<Value>)> fn,
                      unsigned min, unsigned max) {
+    // Changes to a container stop a trial of a compiled loop (NeedsUnroll).
+    bool mutates = llvm::is_contained({"pop", "popitem", "clear", "update", "setdefault"},
+                                      llvm::StringRef(name));
     defineBuiltin(dict, name, [=](Interp &in, CallArgs &args) {
       DictObject &d = self<DictObject>(in, args, "dict", name);
       ObjRef keep(&d);
+      if (mutates)
+        in.needsUnrollInTrial();
       return fn(in, d, params(in, args, name, min, max));
     }, true);
   };
@@ -575,6 +587,7 @@ void Interp::installMethods() {
   defineBuiltin(dict, "update", [](Interp &in, CallArgs &args) {
     DictObject &d = self<DictObject>(in, args, "dict", "update");
     ObjRef keep(&d);
+    in.needsUnrollInTrial();
     CallArgs rest = args;
     rest.positional.erase(rest.positional.begin());
     Value other = in.call(Value(in.types.dict), rest);
@@ -600,9 +613,16 @@ void Interp::installMethods() {
   AttrDict &set = types.set->dict;
   auto defSet = [&](const char *name, std::function<Value(Interp &, SetObject &, llvm::ArrayRef<Value>)> fn,
                     unsigned min, unsigned max) {
+    // Changes to a container stop a trial of a compiled loop (NeedsUnroll).
+    bool mutates = llvm::is_contained({"add", "discard", "remove", "pop", "clear", "update",
+                                       "intersection_update", "difference_update",
+                                       "symmetric_difference_update"},
+                                      llvm::StringRef(name));
     defineBuiltin(set, name, [=](Interp &in, CallArgs &args) {
       SetObject &s = self<SetObject>(in, args, "set", name);
       ObjRef keep(&s);
+      if (mutates)
+        in.needsUnrollInTrial();
       return fn(in, s, params(in, args, name, min, max));
     }, true);
   };

@@ -180,6 +180,8 @@ Value Interp::getItem(const Value &container, const Value &index) {
 }
 
 void Interp::setItem(const Value &container, const Value &index, Value value) {
+  if (container.is<ListObject>() || container.is<DictObject>())
+    needsUnrollInTrial();
   if (auto *l = container.dyn<ListObject>()) {
     if (auto *slice = index.dyn<SliceObject>()) {
       std::vector<Value> items = toVector(value);
@@ -213,6 +215,7 @@ void Interp::setItem(const Value &container, const Value &index, Value value) {
 }
 
 void Interp::delItem(const Value &container, const Value &index) {
+  needsUnrollInTrial();
   if (auto *l = container.dyn<ListObject>()) {
     if (auto *slice = index.dyn<SliceObject>()) {
       SliceBounds b = resolveSlice(*this, *slice, l->items.size());

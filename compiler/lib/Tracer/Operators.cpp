@@ -872,6 +872,8 @@ Value Interp::binaryOp(BinOpKind op, const Value &a, const Value &b, bool inPlac
   if (a.isNumber() && b.isNumber())
     return builtinBinary(*this, op, a, b, inPlace);
   std::string name = binDunder(op);
+  if (inPlace && (a.is<ListObject>() || a.is<DictObject>() || a.is<SetObject>()))
+    needsUnrollInTrial(); // `xs += [...]` changes the list in place
   if (a.is<InstanceObject>()) {
     if (inPlace)
       if (std::optional<Value> m = specialMethod(a, "__i" + name + "__")) {

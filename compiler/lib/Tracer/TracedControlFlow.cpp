@@ -1,13 +1,17 @@
-//===- TracedControlFlow.cpp - if/while on traced 0-d values --------------===//
+//===- TracedControlFlow.cpp - if/while/for on traced values --------------===//
 //
 // Inside a jitted function, `if` and `while` on a traced 0-d value become
-// bp.if and bp.while (DESIGN.md §2), where jax.jit would raise. Each branch
+// bp.if and bp.while (DESIGN.md §2), where jax.jit would raise, and a long
+// `for` over range() becomes a bp.while too (the rule is at execTracedFor). Each branch
 // (or the loop body) is traced into a block of its own starting from the
 // same Python state; afterwards, every local name and Variable whose value
 // differs between the paths is merged: it becomes a result of the op and is
 // rebound to it. A branch that returns takes the rest of the function with
 // it (the statements after the `if` are traced into the other branch too), so
-// `if c: return a` / `return b` works at a function's top level.
+// `if c: return a` / `return b` works at a function's top level. In the
+// same way a branch that leaves a traced loop's iteration (`break`,
+// `continue`) lets the other branch take the rest of the loop's body; a
+// `break` also sets a flag that the loop carries and its condition tests.
 //
 // Merged values must have one type on all paths; a Python number on one
 // path becomes an array of the other path's dtype (it is weakly typed).
@@ -23,6 +27,9 @@
 #include "bpc/Dialect/BP/IR/BPOps.h"
 
 #include "llvm/ADT/SetVector.h"
+
+#include <functional>
+#include <limits>
 
 using namespace bpc;
 using namespace bpc::tracer;
@@ -99,9 +106,70 @@ Flow execRest(Interp &in, const Rest &rest) {
   return Flow::Normal;
 }
 
+constexpr const char *kReturnInLoop =
+    "`return` inside a loop on a traced value is not supported: keep the result in a "
+    "variable, `break`, and return after the loop";
+
+/// Where a `break` or `continue` in a branch goes: the traced loop around
+/// the `if` (the marker at `level` of the block stack as it was at the
+/// `if`). With `takeRest`, a branch that ends normally goes on with the
+/// statements after the `if` up to the end of the loop's body.
+struct LoopExit {
+  std::vector<Interp::BlockPosition> stack;
+  size_t level = 0;
+  bool takeRest = false;
+};
+
+/// The traced loop whose body encloses the current statement through
+/// blocks only (no Python loop or call in between), or nullopt.
+std::optional<LoopExit> enclosingTracedLoop(Interp &in) {
+  for (size_t k = in.blockStack.size(); k-- > 0;) {
+    if (in.blockStack[k].kind == Interp::BlockPosition::TracedLoop)
+      return LoopExit{in.blockStack, k, false};
+    if (in.blockStack[k].kind != Interp::BlockPosition::Block)
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+/// Whether the innermost barrier around the current statement is a `try`.
+bool insideTry(Interp &in) {
+  for (size_t k = in.blockStack.size(); k-- > 0;)
+    if (in.blockStack[k].kind != Interp::BlockPosition::Block)
+      return in.blockStack[k].kind == Interp::BlockPosition::TryBarrier;
+  return false;
+}
+
+/// Runs the statements after the `if` in each block of `exit.stack` from
+/// the innermost out to the loop's body. Continue when they all ran (the
+/// rest of the iteration has been traced), else how one ended.
+Flow execLoopRest(Interp &in, const LoopExit &exit) {
+  std::vector<Interp::BlockPosition> saved = in.blockStack;
+  struct Restore {
+    Interp &in;
+    std::vector<Interp::BlockPosition> &saved;
+    ~Restore() { in.blockStack = std::move(saved); }
+  } restoreStack{in, saved};
+  for (size_t k = exit.stack.size(); k-- > exit.level + 1;) {
+    const Interp::BlockPosition &level = exit.stack[k];
+    in.blockStack.assign(exit.stack.begin(), exit.stack.begin() + k + 1);
+    for (size_t i = level.next; i < level.list->size(); ++i) {
+      in.blockStack[k].next = i + 1;
+      in.restOfBlock = {level.list, i + 1};
+      Flow f = in.exec(*(*level.list)[i]);
+      if (f != Flow::Normal)
+        return f;
+    }
+  }
+  return Flow::Continue;
+}
+
 /// Traces `body` (then `rest`, when given) into a fresh block from `start`.
+/// Inside a traced loop (`loop`), a path that breaks sets the loop's flag,
+/// and one that breaks or continues ends as Continue: the rest of the
+/// iteration is not traced on it.
 void tracePath(Interp &in, TraceContext &tc, const PathState &start, const StmtList &body,
-               const Rest *rest, Path &path) {
+               const Rest *rest, Path &path, const LoopExit *loop = nullptr) {
   restore(in, tc, start);
   mlir::OpBuilder::InsertionGuard guard(tc.builder);
   tc.builder.setInsertionPointToEnd(path.block.get());
@@ -112,10 +180,28 @@ void tracePath(Interp &in, TraceContext &tc, const PathState &start, const StmtL
     f = execRest(in, *rest);
   if (f == Flow::Normal && rest)
     f = Flow::Return; // falling off the end of the function returns None
-  if (f == Flow::Break || f == Flow::Continue)
+  if (f == Flow::Normal && loop && loop->takeRest)
+    f = execLoopRest(in, *loop);
+  if ((f == Flow::Break || f == Flow::Continue) && !loop && insideTry(in))
     in.raise(Exc::NotImplementedError,
              std::string("`") + (f == Flow::Break ? "break" : "continue") +
-                 "` inside an `if` on a traced value is not supported yet");
+                 "` in an `if` on a traced value inside a `try`: the rest of the loop's body "
+                 "would run under its `except` and before its `finally`; move the `if` out of "
+                 "the `try`");
+  if ((f == Flow::Break || f == Flow::Continue) && !loop)
+    in.raise(Exc::NotImplementedError,
+             std::string("`") + (f == Flow::Break ? "break" : "continue") +
+                 "` in an `if` on a traced value inside a loop that runs in Python (a `while` "
+                 "on a Python value, a `for` over a list, a tuple, zip() or enumerate(), or "
+                 "over a range() whose body needs the index as a Python int): only a `while` "
+                 "on a traced value or a `for` over range() compiled as a loop can be left on "
+                 "a traced condition; loop over range(len(...)) and index arrays instead");
+  if (f == Flow::Break) {
+    llvm::StringRef flag = loop->stack[loop->level].brokeFlag;
+    assert(!flag.empty() && "a loop body that breaks has a flag");
+    in.frames.back().scope->vars.set(flag.str(), Value::boolean(true));
+    f = Flow::Continue;
+  }
   path.flow = f;
   if (f == Flow::Return)
     path.returnValue = in.frames.back().returnValue;
@@ -445,22 +531,44 @@ std::optional<Value> bpc::tracer::tracedTruth(Interp &in, const Expr &e, const V
   return rt.makeSymbolic(*rt.activeTrace, c);
 }
 
-std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const Value &test) {
+namespace {
+
+/// An `if` on the traced 0-d bool `cond` (the statement at `loc`, its
+/// condition at `testLoc`): one bp.if.
+Flow traceIf(Interp &in, mlir::Value cond, const StmtList &body, const StmtList &orelse,
+             ast::Loc loc, ast::Loc testLoc) {
   ArrayRuntime &rt = in.arrayRuntime();
-  mlir::Value cond = tracedCondition(in, rt, *s.test, test, "if");
-  if (!cond)
-    return std::nullopt;
   TraceContext &tc = *rt.activeTrace;
   Rest rest;
   Interp::Frame &frame = in.frames.back();
   if (in.restOfBlock.list && frame.function && frame.function->body == in.restOfBlock.list)
     rest = {in.restOfBlock.list, in.restOfBlock.next};
   PathState start = save(in, tc);
+  std::optional<LoopExit> loop = enclosingTracedLoop(in);
+  const LoopExit *exit = loop ? &*loop : nullptr;
   Path thenPath, elsePath;
-  tracePath(in, tc, start, s.body, nullptr, thenPath);
-  tracePath(in, tc, start, s.orelse, nullptr, elsePath);
+  tracePath(in, tc, start, body, nullptr, thenPath, exit);
+  tracePath(in, tc, start, orelse, nullptr, elsePath, exit);
   bool anyReturn = thenPath.flow == Flow::Return || elsePath.flow == Flow::Return;
   bool allReturn = thenPath.flow == Flow::Return && elsePath.flow == Flow::Return;
+  // A path that left the iteration (break/continue): the other one takes
+  // the rest of the loop's body, and the `if` ends the iteration.
+  bool leftIteration = thenPath.flow == Flow::Continue || elsePath.flow == Flow::Continue;
+  if (leftIteration) {
+    // Unreachable from scripts (a traced loop's body is checked for `return`
+    // first), kept so that a future caller cannot merge a return silently.
+    if (anyReturn)
+      in.raise(Exc::NotImplementedError, kReturnInLoop);
+    LoopExit withRest = *loop;
+    withRest.takeRest = true;
+    for (Path *p : {&thenPath, &elsePath})
+      if (p->flow == Flow::Normal) {
+        *p = Path();
+        tracePath(in, tc, start, p == &thenPath ? body : orelse, nullptr, *p, &withRest);
+        if (p->flow != Flow::Continue)
+          in.raise(Exc::NotImplementedError, kReturnInLoop);
+      }
+  }
   if (anyReturn && !allReturn) {
     if (!rest.list)
       in.raise(Exc::NotImplementedError,
@@ -469,19 +577,19 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
     // The rest of the function runs on the path that did not return.
     if (thenPath.flow != Flow::Return) {
       thenPath = Path();
-      tracePath(in, tc, start, s.body, &rest, thenPath);
+      tracePath(in, tc, start, body, &rest, thenPath);
     } else {
       elsePath = Path();
-      tracePath(in, tc, start, s.orelse, &rest, elsePath);
+      tracePath(in, tc, start, orelse, &rest, elsePath);
     }
     allReturn = true;
   }
   std::vector<std::string> places = {"in the `if` branch (line " + lineOf(in, thenPath.loc) + ")",
-                                     s.orelse.empty()
+                                     orelse.empty()
                                          ? std::string("when the condition is false")
                                          : "in the `else` branch (line " +
                                                lineOf(in, elsePath.loc) + ")"};
-  in.currentLoc = s.test->getLoc();
+  in.currentLoc = testLoc;
   Path *paths[] = {&thenPath, &elsePath};
   Merge m = collect(in, rt, tc, start, paths, places, allReturn);
   for (size_t i = 0; i < 2; ++i) {
@@ -492,7 +600,7 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
       values.push_back(slot.values[i]);
     tc.builder.create<bp::YieldOp>(rt.currentLoc(), values);
   }
-  auto op = tc.builder.create<bp::IfOp>(rt.loc(s.getLoc()), slotTypes(m), cond);
+  auto op = tc.builder.create<bp::IfOp>(rt.loc(loc), slotTypes(m), cond);
   op.getThenRegion().push_back(thenPath.block.release());
   op.getElseRegion().push_back(elsePath.block.release());
   restore(in, tc, start);
@@ -502,19 +610,101 @@ std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const
     in.frames.back().returnValue = returned;
     return Flow::Return;
   }
-  return Flow::Normal;
+  return leftIteration ? Flow::Continue : Flow::Normal;
 }
 
-std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
-                                                 const Value &test) {
+} // namespace
+
+std::optional<Flow> bpc::tracer::execTracedIf(Interp &in, const IfStmt &s, const Value &test) {
   ArrayRuntime &rt = in.arrayRuntime();
-  if (!tracedCondition(in, rt, *s.test, test, "while"))
+  mlir::Value cond = tracedCondition(in, rt, *s.test, test, "if");
+  if (!cond)
     return std::nullopt;
-  TraceContext &tc = *rt.activeTrace;
+  return traceIf(in, cond, s.body, s.orelse, s.getLoc(), s.test->getLoc());
+}
+
+namespace {
+
+/// The first statement of `kind` in `body` that belongs to the loop (or
+/// function) whose body it is: nested functions and classes are not
+/// searched, nor nested loops' bodies unless `intoLoops` (a `return` leaves
+/// them too; a `break` there is theirs).
+const Stmt *findStmt(const StmtList &body, Stmt::Kind kind, bool intoLoops) {
+  for (const StmtPtr &s : body) {
+    if (s->getKind() == kind)
+      return s.get();
+    const Stmt *found = nullptr;
+    auto search = [&](const StmtList &list) {
+      if (!found)
+        found = findStmt(list, kind, intoLoops);
+    };
+    if (auto *i = llvm::dyn_cast<IfStmt>(s.get())) {
+      search(i->body);
+      search(i->orelse);
+    } else if (auto *w = llvm::dyn_cast<WhileStmt>(s.get())) {
+      if (intoLoops)
+        search(w->body);
+      search(w->orelse);
+    } else if (auto *f = llvm::dyn_cast<ForStmt>(s.get())) {
+      if (intoLoops)
+        search(f->body);
+      search(f->orelse);
+    } else if (auto *w = llvm::dyn_cast<WithStmt>(s.get())) {
+      search(w->body);
+    } else if (auto *t = llvm::dyn_cast<TryStmt>(s.get())) {
+      search(t->body);
+      for (const ExceptHandler &h : t->handlers)
+        search(h.body);
+      search(t->orelse);
+      search(t->finalbody);
+    }
+    if (found)
+      return found;
+  }
+  return nullptr;
+}
+
+/// A loop traced into one bp.while.
+struct LoopSpec {
+  ast::Loc loc;
+  const StmtList *body = nullptr;
+  /// The condition as a traced 0-d bool, evaluated with the carried values
+  /// bound (in the `before` region).
+  std::function<mlir::Value()> condition;
+  /// Run before and after each trace of the body (a `for`'s target and
+  /// counter).
+  std::function<void()> enter, leave;
+  /// The hidden local that says the loop broke; "" when the body has no
+  /// `break`. It is a Python False before the loop.
+  std::string brokeFlag;
+};
+
+/// Traces one iteration: the body, with `break` setting the flag.
+void traceIteration(Interp &in, const LoopSpec &spec) {
+  if (spec.enter)
+    spec.enter();
+  Flow f;
+  {
+    Interp::BlockMarker marker(in, Interp::BlockPosition::TracedLoop, spec.brokeFlag);
+    f = in.execBlock(*spec.body);
+  }
+  if (f == Flow::Break)
+    in.frames.back().scope->vars.set(spec.brokeFlag, Value::boolean(true));
+  if (f == Flow::Return) // the body was checked for `return` before
+    in.raise(Exc::NotImplementedError, kReturnInLoop);
+  if (spec.leave)
+    spec.leave();
+}
+
+/// Traces `spec` into one bp.while after the current insertion point; the
+/// locals and Variables that the body changes are its carried values and
+/// are bound to its results afterwards.
+void traceLoop(Interp &in, ArrayRuntime &rt, TraceContext &tc, const LoopSpec &spec) {
+  mlir::OpBuilder::InsertionGuard insertionGuard(tc.builder);
   PathState start = save(in, tc);
   Path entry; // the state before the loop, as a path of no ops
   entry.end = start;
-  std::vector<std::string> places = {"before the loop (line " + lineOf(in, s.getLoc()) + ")",
+  std::vector<std::string> places = {"before the loop (line " + lineOf(in, spec.loc) + ")",
                                      "after its body"};
   // Discover what the body changes by tracing it into scratch blocks, with
   // the values found to be carried so far bound to placeholders (block
@@ -527,7 +717,7 @@ std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
     Path scratch;
     restore(in, tc, start);
     for (const Merge::Slot &slot : carried.slots) {
-      mlir::Value arg = scratch.block->addArgument(slot.values[0].getType(), rt.loc(s.getLoc()));
+      mlir::Value arg = scratch.block->addArgument(slot.values[0].getType(), rt.loc(spec.loc));
       if (slot.kind == Merge::Slot::Local)
         in.frames.back().scope->vars.set(slot.name, rt.makeSymbolic(tc, arg));
       else
@@ -537,17 +727,13 @@ std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
     {
       mlir::OpBuilder::InsertionGuard guard(tc.builder);
       tc.builder.setInsertionPointToEnd(scratch.block.get());
-      Flow f = in.execBlock(s.body);
-      if (f != Flow::Normal)
-        in.raise(Exc::NotImplementedError,
-                 "`break`, `continue` and `return` inside a `while` on a traced value are not "
-                 "supported yet");
+      traceIteration(in, spec);
       scratch.end = save(in, tc);
     }
     // What changed relative to the placeholders joins the carried values.
     Path before;
     before.end = placeholders;
-    in.currentLoc = s.test->getLoc();
+    in.currentLoc = spec.loc;
     Path *pair[] = {&before, &scratch};
     Merge found = collect(in, rt, tc, placeholders, pair, places, false);
     bool grew = false;
@@ -573,18 +759,25 @@ std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
   }
   // The initial values, materialised before the loop.
   llvm::SmallVector<mlir::Value> inits;
+  llvm::SmallVector<mlir::Operation *> moved;
   for (Merge::Slot &slot : carried.slots) {
     mlir::Value v = slot.values[0];
     if (v.getParentBlock() == entry.block.get()) {
       // A Python number made an array in the (empty) entry path: move it out.
-      for (mlir::Operation &op : llvm::make_early_inc_range(*entry.block))
+      for (mlir::Operation &op : llvm::make_early_inc_range(*entry.block)) {
         op.moveBefore(tc.builder.getInsertionBlock(), tc.builder.getInsertionPoint());
+        moved.push_back(&op);
+      }
     }
     inits.push_back(v);
   }
   llvm::SmallVector<mlir::Type> types = slotTypes(carried);
-  auto op = tc.builder.create<bp::WhileOp>(rt.loc(s.getLoc()), types, inits);
-  llvm::SmallVector<mlir::Location> locs(types.size(), rt.loc(s.getLoc()));
+  auto op = tc.builder.create<bp::WhileOp>(rt.loc(spec.loc), types, inits);
+  // The entry path also holds the conversions of earlier discovery rounds.
+  for (mlir::Operation *m : llvm::reverse(moved))
+    if (m->use_empty())
+      m->erase();
+  llvm::SmallVector<mlir::Location> locs(types.size(), rt.loc(spec.loc));
   mlir::Block *before = tc.builder.createBlock(&op.getBefore(), {}, types, locs);
   mlir::Block *after = tc.builder.createBlock(&op.getAfter(), {}, types, locs);
   auto bindArgs = [&](mlir::Block *block) {
@@ -597,22 +790,25 @@ std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
         tc.setVarValue(slot.var, block->getArgument(i));
     }
   };
-  // before: the condition on the carried values.
+  // before: the condition on the carried values (and not broken out).
   {
     bindArgs(before);
     tc.builder.setInsertionPointToEnd(before);
-    Value t = in.eval(*s.test);
-    mlir::Value c = tracedCondition(in, rt, *s.test, t, "while");
-    if (!c)
-      in.raise(Exc::TypeError, "the condition of this `while` stopped depending on traced "
-                               "values inside the loop");
-    tc.builder.create<bp::ConditionOp>(rt.loc(s.test->getLoc()), c, before->getArguments());
+    mlir::Value c = spec.condition();
+    const Value *broke =
+        spec.brokeFlag.empty() ? nullptr : in.frames.back().scope->vars.lookup(spec.brokeFlag);
+    if (broke && rt.asArray(*broke)) {
+      Value going = rt.applyOp("not", {*broke}, ops::unary(ops::Unary::Not));
+      c = tc.valueOf(rt.applyOp("and", {rt.makeSymbolic(tc, c), going},
+                                ops::binary(ast::BinOpKind::BitAnd)));
+    }
+    tc.builder.create<bp::ConditionOp>(rt.loc(spec.loc), c, before->getArguments());
   }
   // after: the body, yielding the next carried values.
   {
     bindArgs(after);
     tc.builder.setInsertionPointToEnd(after);
-    in.execBlock(s.body);
+    traceIteration(in, spec);
     PathState end = save(in, tc);
     llvm::SmallVector<mlir::Value> next;
     for (size_t i = 0; i < carried.slots.size(); ++i) {
@@ -631,7 +827,7 @@ std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
           v = end.vars.frozen.lookup(slot.var);
       }
       if (!v || v.getType() != types[i])
-        in.raise(Exc::TypeError, "`" + slot.name + "` changes type in the body of a `while` on "
+        in.raise(Exc::TypeError, "`" + slot.name + "` changes type in the body of a loop on "
                                  "a traced value: " + describeType(types[i]) +
                                  " before the loop, " +
                                  (v ? describeType(v.getType()) : std::string("not an array")) +
@@ -639,10 +835,190 @@ std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
       next.push_back(v);
     }
     tc.builder.setInsertionPointToEnd(after);
-    tc.builder.create<bp::YieldOp>(rt.loc(s.getLoc()), next);
+    tc.builder.create<bp::YieldOp>(rt.loc(spec.loc), next);
   }
-  tc.builder.setInsertionPointAfter(op);
   restore(in, tc, start);
   bind(in, rt, tc, carried, op.getResults(), false);
+}
+
+/// Raises `message` with the caret under `stmt`.
+[[noreturn]] void raiseAt(Interp &in, const Stmt &stmt, Exc kind, const std::string &message) {
+  in.currentLoc = stmt.getLoc();
+  try {
+    in.raise(kind, message);
+  } catch (PyException &e) {
+    in.annotate(e, stmt.getLoc());
+    throw;
+  }
+}
+
+/// The name of a hidden local of the loop at the current block depth (no
+/// Python name starts with `$`, so scripts cannot see or clash with it).
+std::string hiddenLocal(Interp &in, llvm::StringRef what) {
+  return ("$" + what + std::to_string(in.blockStack.size())).str();
+}
+
+/// A loop's `else`, which runs when no `break` ended it: `broke` is the
+/// loop's flag after it.
+Flow execElseUnlessBroke(Interp &in, const Value &broke, const StmtList &orelse,
+                         ast::Loc loc) {
+  ArrayRuntime &rt = in.arrayRuntime();
+  if (orelse.empty())
+    return Flow::Normal;
+  if (!rt.asArray(broke))
+    return in.truthy(broke) ? Flow::Normal : in.execBlock(orelse);
+  Value going = rt.applyOp("not", {broke}, ops::unary(ops::Unary::Not));
+  static const StmtList none;
+  return traceIf(in, rt.activeTrace->valueOf(going), orelse, none, loc, loc);
+}
+
+} // namespace
+
+std::optional<Flow> bpc::tracer::execTracedWhile(Interp &in, const WhileStmt &s,
+                                                 const Value &test) {
+  ArrayRuntime &rt = in.arrayRuntime();
+  if (!tracedCondition(in, rt, *s.test, test, "while"))
+    return std::nullopt;
+  TraceContext &tc = *rt.activeTrace;
+  if (const Stmt *r = findStmt(s.body, Stmt::Kind::Return, true))
+    raiseAt(in, *r, Exc::NotImplementedError,
+            "`return` inside a `while` on a traced value is not supported: keep the result in "
+            "a variable, `break`, and return after the loop");
+  const Stmt *brk = findStmt(s.body, Stmt::Kind::Break, false);
+  LoopSpec spec;
+  spec.loc = s.getLoc();
+  spec.body = &s.body;
+  AttrDict &vars = in.frames.back().scope->vars;
+  if (brk) {
+    spec.brokeFlag = hiddenLocal(in, "broke");
+    vars.set(spec.brokeFlag, Value::boolean(false));
+  }
+  spec.condition = [&] {
+    Value t = in.eval(*s.test);
+    mlir::Value c = tracedCondition(in, rt, *s.test, t, "while");
+    if (!c)
+      in.raise(Exc::TypeError, "the condition of this `while` stopped depending on traced "
+                               "values inside the loop");
+    return c;
+  };
+  traceLoop(in, rt, tc, spec);
+  if (!brk)
+    return in.execBlock(s.orelse);
+  Value broke = *vars.lookup(spec.brokeFlag);
+  vars.erase(spec.brokeFlag);
+  return execElseUnlessBroke(in, broke, s.orelse, s.getLoc());
+}
+
+// A `for NAME in range(...)` inside a trace runs in Python, i.e. unrolls
+// into the trace (one copy of the body per iteration, NAME a Python int),
+// when the range has at most kMaxUnrolledRange iterations and the body has
+// no `break`/`continue`, or when the trace is to be differentiated (bm.grad
+// handles straight-line code only). A few copies cost little to compile and
+// let constant indices fold; beyond that the IR, and the compile time, grow
+// with the length (a LIF step unrolled 1000 times takes a minute to compile,
+// as a loop a tenth of a second). Otherwise its body is traced once, NAME a traced
+// i32 (i64 when the range needs it), into one bp.while carrying what the
+// body changes, as a `while` on a traced value does. That is a trial: when
+// the body needs NAME's value (a list index, range(NAME), int(NAME)),
+// changes Python-level state (list.append, an attribute of an object that
+// is not a Variable, print), has a `return`, carries a value whose type
+// changes, or raises, the ops of the trial are erased, the state before it
+// is restored, and the loop unrolls after all.
+std::optional<Flow> bpc::tracer::execTracedFor(Interp &in, const ForStmt &s,
+                                               const Value &iterable) {
+  ArrayRuntime &rt = in.arrayRuntime();
+  auto *range = iterable.dyn<RangeObject>();
+  auto *target = llvm::dyn_cast<NameExpr>(s.target.get());
+  if (!rt.activeTrace || rt.activeTrace->unrollLoops || !range || !target)
+    return std::nullopt;
+  const Stmt *brk = findStmt(s.body, Stmt::Kind::Break, false);
+  bool leaves = brk || findStmt(s.body, Stmt::Kind::Continue, false);
+  int64_t n = range->length();
+  if (n == 0 || (n <= kMaxUnrolledRange && !leaves) ||
+      findStmt(s.body, Stmt::Kind::Return, true))
+    return std::nullopt;
+  TraceContext &tc = *rt.activeTrace;
+  int64_t first = range->start, step = range->step, last = first + (n - 1) * step;
+  auto fitsI32 = [](int64_t v) {
+    return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
+  };
+  DType counterType = fitsI32(first) && fitsI32(last + step) ? DType::I32 : DType::I64;
+
+  PathState original = save(in, tc);
+  mlir::Block *block = tc.builder.getInsertionBlock();
+  mlir::Block::iterator ip = tc.builder.getInsertionPoint();
+  mlir::Operation *prev = ip == block->begin() ? nullptr : &*std::prev(ip);
+  mlir::Operation *nextOp = ip == block->end() ? nullptr : &*ip;
+  AttrDict &vars = in.frames.back().scope->vars;
+  std::string counter = hiddenLocal(in, "range");
+  bool compiled = false;
+  Value broke; // the flag after the loop, when the body has a `break`
+  {
+    ++in.loopTrials;
+    struct EndTrial {
+      unsigned &trials;
+      ~EndTrial() { --trials; }
+    } endTrial{in.loopTrials};
+    try {
+      std::optional<Value> targetBefore;
+      if (const Value *v = vars.lookup(target->id))
+        targetBefore = *v;
+      vars.set(counter, rt.applyOp("astype", {rt.toArray(Value::integer(first))},
+                                   ops::cast(counterType)));
+      LoopSpec spec;
+      spec.loc = s.getLoc();
+      spec.body = &s.body;
+      if (brk) {
+        spec.brokeFlag = hiddenLocal(in, "broke");
+        vars.set(spec.brokeFlag, Value::boolean(false));
+      }
+      spec.condition = [&] {
+        Value c = in.compare(step > 0 ? ast::CmpOpKind::Lt : ast::CmpOpKind::Gt,
+                             *vars.lookup(counter), Value::integer(range->stop));
+        return tc.valueOf(c);
+      };
+      spec.enter = [&] { in.assign(*s.target, *vars.lookup(counter)); };
+      // The target is not carried: each iteration binds it from the counter.
+      spec.leave = [&] {
+        Value next = in.binaryOp(ast::BinOpKind::Add, *vars.lookup(counter), Value::integer(step));
+        vars.set(counter, next);
+        if (targetBefore)
+          vars.set(target->id, *targetBefore);
+        else
+          vars.erase(target->id);
+      };
+      traceLoop(in, rt, tc, spec);
+      // After the loop NAME is its last value: the counter's, one step
+      // back, when a `break` may have ended it early.
+      Value end = *vars.lookup(counter);
+      vars.erase(counter);
+      if (brk) {
+        broke = *vars.lookup(spec.brokeFlag);
+        vars.erase(spec.brokeFlag);
+        in.assign(*s.target, in.binaryOp(ast::BinOpKind::Sub, end, Value::integer(step)));
+      } else {
+        in.assign(*s.target, Value::integer(last));
+      }
+      compiled = true;
+    } catch (NeedsUnroll &) {
+    } catch (PyException &) {
+    }
+  }
+  if (!compiled) {
+    // Erase what the trial emitted, last first (users before definitions).
+    tc.builder.setInsertionPoint(block, nextOp ? mlir::Block::iterator(nextOp) : block->end());
+    mlir::Block::iterator from = prev ? std::next(mlir::Block::iterator(prev)) : block->begin();
+    llvm::SmallVector<mlir::Operation *> emitted;
+    for (auto it = from; it != tc.builder.getInsertionPoint(); ++it)
+      emitted.push_back(&*it);
+    for (mlir::Operation *op : llvm::reverse(emitted)) {
+      op->dropAllUses();
+      op->erase();
+    }
+    restore(in, tc, original);
+    return std::nullopt;
+  }
+  if (brk)
+    return execElseUnlessBroke(in, broke, s.orelse, s.getLoc());
   return in.execBlock(s.orelse);
 }

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "bpc/Frontend/ParseDriver.h"
+#include "bpc/Tracer/Interp.h"
 #include "bpc/Tracer/Interpreter.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -80,4 +81,25 @@ TEST_CASE("a caught exception does not affect the exit status") {
   RunResult r = runSource("try:\n    [][1]\nexcept IndexError as e:\n    print(e)\n");
   CHECK(r.status == 0);
   CHECK(r.out == "list index out of range\n");
+}
+
+TEST_CASE("a range() loop inside jit unrolls up to kMaxUnrolledRange iterations") {
+  // Inside an unrolled loop the index is a Python int; inside a compiled one
+  // a traced array: the script counts the iterations that saw an int.
+  int64_t k = bpc::tracer::kMaxUnrolledRange;
+  std::string source = "import brainpy.math as bm\n"
+                       "def count_ints(x, n):\n"
+                       "    ints = 0\n"
+                       "    for i in range(n):\n"
+                       "        ints = ints + isinstance(i, int)\n"
+                       "        x = x + i\n"
+                       "    return x * 0 + ints\n"
+                       "f = bm.jit(count_ints, static_argnames='n')\n"
+                       "print(int(f(bm.asarray(0), " +
+                       std::to_string(k) + ")), int(f(bm.asarray(0), " + std::to_string(k + 1) +
+                       ")))\n";
+  RunResult r = runSource(source);
+  CHECK(r.diagnostics == "");
+  CHECK(r.status == 0);
+  CHECK(r.out == std::to_string(k) + " 0\n");
 }

@@ -53,6 +53,13 @@ struct BuiltinTypes {
 /// How a statement ended.
 enum class Flow { Normal, Return, Break, Continue };
 
+/// Thrown while a `for` over range() inside a trace is being traced as one
+/// compiled loop (Interp::loopTrials > 0) when the body needs something a
+/// loop cannot give: a concrete value of a traced one, or a change to
+/// Python-level state. The loop is then unrolled instead. Not a
+/// PyException, so that no `except` of the script catches it.
+struct NeedsUnroll {};
+
 class ArrayRuntime;
 
 class Interp {
@@ -261,6 +268,42 @@ public:
     const ast::StmtList *list = nullptr;
     size_t next = 0;
   } restOfBlock;
+  /// The blocks being executed, innermost last, each with the index of its
+  /// next statement, up to markers where a loop body or function starts:
+  /// a `break` or `continue` in an `if` on a traced value takes the rest of
+  /// the body of the traced loop around it (TracedControlFlow.cpp). Python
+  /// loops and calls are barriers; so is a `try`, whose handlers must not
+  /// see the statements after it.
+  struct BlockPosition {
+    enum Kind { Block, Barrier, TryBarrier, TracedLoop } kind = Block;
+    const ast::StmtList *list = nullptr;
+    size_t next = 0;
+    /// TracedLoop: the hidden local that says the loop broke ("" if the
+    /// body has no `break`); owned by the loop being traced.
+    llvm::StringRef brokeFlag;
+  };
+  std::vector<BlockPosition> blockStack;
+  /// Pushes a marker on blockStack for its lifetime.
+  struct BlockMarker {
+    BlockMarker(Interp &in, BlockPosition::Kind kind, llvm::StringRef brokeFlag = "")
+        : in(in), size(in.blockStack.size()) {
+      in.blockStack.push_back({kind, nullptr, 0, brokeFlag});
+    }
+    ~BlockMarker() { in.blockStack.resize(size); }
+    Interp &in;
+    size_t size;
+  };
+  /// How many `for` loops over range() are being traced as compiled loops
+  /// around the code that runs now (see NeedsUnroll).
+  unsigned loopTrials = 0;
+  /// Called before a change to Python-level state (a list, dict or set, an
+  /// attribute of an object that is not a Variable, a global, output) and
+  /// before a traced value is made concrete: inside a trial it stops the
+  /// trial, which then unrolls the loop.
+  void needsUnrollInTrial() const {
+    if (loopTrials)
+      throw NeedsUnroll{};
+  }
   ArrayRuntime &arrayRuntime();
 };
 
@@ -269,6 +312,13 @@ public:
 /// when `test` is not traced (a plain Python branch).
 std::optional<Flow> execTracedIf(Interp &in, const ast::IfStmt &s, const Value &test);
 std::optional<Flow> execTracedWhile(Interp &in, const ast::WhileStmt &s, const Value &test);
+/// `for NAME in range(...)` inside a jitted function: one bp.while when the
+/// range is longer than kMaxUnrolledRange and the body compiles as a loop;
+/// nullopt when the loop is to run in Python (unrolled into the trace).
+std::optional<Flow> execTracedFor(Interp &in, const ast::ForStmt &s, const Value &iterable);
+/// A `for` over range() inside a jitted function runs in Python (unrolled)
+/// when it has at most this many iterations.
+constexpr int64_t kMaxUnrolledRange = 8;
 /// `v` (the value of `e`) as a traced 0-d bool when it is a traced array in
 /// a jitted function (`and`, `or`, `not`, `x if c else y`, chained
 /// comparisons then combine traced values); nullopt for other values.

@@ -58,6 +58,10 @@ public:
   /// bm.grad's function is traced like this and then inlined into the trace
   /// it is called from (or run eagerly with the Variables' current values).
   bool captureVariables = false;
+  /// Set for a function traced to be differentiated: reverse mode handles
+  /// straight-line code only, so a `for` over range() unrolls whatever its
+  /// length instead of becoming a bp.while (TracedControlFlow.cpp).
+  bool unrollLoops = false;
   /// The symbolic value of ordinary argument `i`.
   mlir::Value argument(unsigned i) { return func.getBody().getArgument(i); }
   /// The traced value of an array operand (Variable, array, this trace's
