@@ -378,12 +378,28 @@ void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
   for (UnaryFn f : {UnaryFn{"exp", ops::Unary::Exp}, {"log", ops::Unary::Log},
                     {"tanh", ops::Unary::Tanh}, {"sqrt", ops::Unary::Sqrt},
                     {"abs", ops::Unary::Abs}, {"sin", ops::Unary::Sin}, {"cos", ops::Unary::Cos},
-                    {"sigmoid", ops::Unary::Sigmoid}, {"logical_not", ops::Unary::Not}}) {
+                    {"sigmoid", ops::Unary::Sigmoid}, {"logical_not", ops::Unary::Not},
+                    {"bitwise_not", ops::Unary::Not}, {"invert", ops::Unary::Not},
+                    {"exp2", ops::Unary::Exp2}, {"expm1", ops::Unary::Expm1},
+                    {"log2", ops::Unary::Log2}, {"log10", ops::Unary::Log10},
+                    {"log1p", ops::Unary::Log1p}, {"tan", ops::Unary::Tan},
+                    {"arcsin", ops::Unary::Asin}, {"arccos", ops::Unary::Acos},
+                    {"arctan", ops::Unary::Atan}, {"sinh", ops::Unary::Sinh},
+                    {"cosh", ops::Unary::Cosh}, {"arcsinh", ops::Unary::Asinh},
+                    {"arccosh", ops::Unary::Acosh}, {"arctanh", ops::Unary::Atanh},
+                    {"cbrt", ops::Unary::Cbrt}, {"floor", ops::Unary::Floor},
+                    {"ceil", ops::Unary::Ceil}, {"rint", ops::Unary::Round},
+                    {"fix", ops::Unary::Trunc}, {"trunc", ops::Unary::Trunc}}) {
     in.defineBuiltin(bm, f.name, [&rt, f](Interp &in, CallArgs &args) {
       expectArgs(in, f.name, args, 1, 1);
       return rt.applyOp(f.name, {rt.toArray(args.positional[0])}, ops::unary(f.op));
     });
   }
+  in.defineBuiltin(bm, "arctan2", [&rt](Interp &in, CallArgs &args) {
+    expectArgs(in, "arctan2", args, 2, 2);
+    return rt.applyOp("arctan2", {rt.toArray(args.positional[0]), args.positional[1]},
+                      ops::atan2());
+  });
   for (const char *name : {"dot", "matmul"})
     in.defineBuiltin(bm, name, [&rt, name](Interp &in, CallArgs &args) {
       expectArgs(in, name, args, 2, 2);
