@@ -537,6 +537,18 @@ void bpc::tracer::installMathFunctions(ArrayRuntime &rt, AttrDict &bm) {
         return fn.body(rt, p);
       }, true);
   }
+  // Array methods whose function is written in .bpm (stdlib/brainpy/math/
+  // compat_numpy.bpm): `x.cumsum(axis)` calls `bm.cumsum(x, axis)`.
+  for (const char *name : {"cumsum", "cumprod", "prod", "argsort", "ptp", "trace",
+                           "diagonal", "repeat", "swapaxes", "nonzero"})
+    if (!rt.arrayClass->dict.lookup(name))
+      in.defineBuiltin(rt.arrayClass->dict, name, [name](Interp &in, CallArgs &args) {
+        std::optional<Value> fn = in.libraryFallback("brainpy.math", name);
+        if (!fn)
+          in.raise(Exc::NotImplementedError,
+                   "bpc's stdlib has no brainpy.math." + llvm::Twine(name) + ": bpc is broken");
+        return in.call(*fn, args);
+      }, true);
   installCreation(rt, bm);
   installElementwise(rt, bm);
   if (!rt.arrayClass->dict.lookup("T"))

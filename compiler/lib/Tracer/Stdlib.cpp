@@ -140,9 +140,9 @@ std::optional<Value> Interp::importLibraryModule(const std::string &name) {
   return result;
 }
 
-std::optional<Value> Interp::libraryFallback(const ModuleObject &module, llvm::StringRef name) {
+std::optional<Value> Interp::libraryFallback(llvm::StringRef moduleName, llvm::StringRef name) {
   for (const LibraryFallback &f : kLibraryFallbacks) {
-    if (module.name != f.module)
+    if (moduleName != f.module)
       continue;
     // A module still running its own code (one that imports the C++ module
     // and uses a name of another fallback) has no attributes yet: skipped.
