@@ -173,6 +173,10 @@ EmitFn ops::compare(ast::CmpOpKind op) {
 EmitFn ops::unary(Unary op) {
   return [op](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
     DType t = xs[0].type.dtype;
+    bool rounding = op == Unary::Floor || op == Unary::Ceil || op == Unary::Round ||
+                    op == Unary::Trunc;
+    if (rounding && !isFloat(t))
+      return materialize(env, xs[0], t);
     bool floatOnly = op != Unary::Neg && op != Unary::Not && op != Unary::Abs;
     if (floatOnly && !isFloat(t))
       t = DType::F32; // jnp.exp(int) is float32 with 64-bit off
@@ -194,8 +198,39 @@ EmitFn ops::unary(Unary op) {
     case Unary::Sin: return b.create<bp::SinOp>(env.loc, x);
     case Unary::Cos: return b.create<bp::CosOp>(env.loc, x);
     case Unary::Sigmoid: return b.create<bp::SigmoidOp>(env.loc, x);
+    case Unary::Exp2: return b.create<bp::Exp2Op>(env.loc, x);
+    case Unary::Expm1: return b.create<bp::Expm1Op>(env.loc, x);
+    case Unary::Log2: return b.create<bp::Log2Op>(env.loc, x);
+    case Unary::Log10: return b.create<bp::Log10Op>(env.loc, x);
+    case Unary::Log1p: return b.create<bp::Log1pOp>(env.loc, x);
+    case Unary::Tan: return b.create<bp::TanOp>(env.loc, x);
+    case Unary::Asin: return b.create<bp::AsinOp>(env.loc, x);
+    case Unary::Acos: return b.create<bp::AcosOp>(env.loc, x);
+    case Unary::Atan: return b.create<bp::AtanOp>(env.loc, x);
+    case Unary::Sinh: return b.create<bp::SinhOp>(env.loc, x);
+    case Unary::Cosh: return b.create<bp::CoshOp>(env.loc, x);
+    case Unary::Asinh: return b.create<bp::AsinhOp>(env.loc, x);
+    case Unary::Acosh: return b.create<bp::AcoshOp>(env.loc, x);
+    case Unary::Atanh: return b.create<bp::AtanhOp>(env.loc, x);
+    case Unary::Cbrt: return b.create<bp::CbrtOp>(env.loc, x);
+    case Unary::Floor: return b.create<bp::FloorOp>(env.loc, x);
+    case Unary::Ceil: return b.create<bp::CeilOp>(env.loc, x);
+    case Unary::Round: return b.create<bp::RoundOp>(env.loc, x);
+    case Unary::Trunc: return b.create<bp::TruncOp>(env.loc, x);
     }
     llvm_unreachable("all unary ops handled");
+  };
+}
+
+EmitFn ops::atan2() {
+  return [](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+    DType t = promoteAll(xs);
+    if (!isFloat(t))
+      t = DType::F32;
+    llvm::SmallVector<int64_t> shape = broadcastAll(env, xs);
+    mlir::Value y = materialize(env, xs[0], t), x = materialize(env, xs[1], t);
+    return env.builder.create<bp::Atan2Op>(
+        env.loc, tensorType(env.builder.getContext(), t, shape), y, x);
   };
 }
 

@@ -456,12 +456,33 @@ void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
   for (UnaryFn f : {UnaryFn{"exp", ops::Unary::Exp}, {"log", ops::Unary::Log},
                     {"tanh", ops::Unary::Tanh}, {"sqrt", ops::Unary::Sqrt},
                     {"abs", ops::Unary::Abs}, {"sin", ops::Unary::Sin}, {"cos", ops::Unary::Cos},
-                    {"sigmoid", ops::Unary::Sigmoid}, {"logical_not", ops::Unary::Not}}) {
+                    {"sigmoid", ops::Unary::Sigmoid}, {"bitwise_not", ops::Unary::Not}, {"invert", ops::Unary::Not},
+                    {"exp2", ops::Unary::Exp2}, {"expm1", ops::Unary::Expm1},
+                    {"log2", ops::Unary::Log2}, {"log10", ops::Unary::Log10},
+                    {"log1p", ops::Unary::Log1p}, {"tan", ops::Unary::Tan},
+                    {"arcsin", ops::Unary::Asin}, {"arccos", ops::Unary::Acos},
+                    {"arctan", ops::Unary::Atan}, {"sinh", ops::Unary::Sinh},
+                    {"cosh", ops::Unary::Cosh}, {"arcsinh", ops::Unary::Asinh},
+                    {"arccosh", ops::Unary::Acosh}, {"arctanh", ops::Unary::Atanh},
+                    {"cbrt", ops::Unary::Cbrt}, {"floor", ops::Unary::Floor},
+                    {"ceil", ops::Unary::Ceil}, {"rint", ops::Unary::Round},
+                    {"fix", ops::Unary::Trunc}, {"trunc", ops::Unary::Trunc}}) {
     in.defineBuiltin(bm, f.name, [&rt, f](Interp &in, CallArgs &args) {
       expectArgs(in, f.name, args, 1, 1);
       return rt.applyOp(f.name, {rt.toArray(args.positional[0])}, ops::unary(f.op));
     });
   }
+  // logical_not(x): not of x as bool (on integers ~ would be bitwise).
+  in.defineBuiltin(bm, "logical_not", [&rt](Interp &in, CallArgs &args) {
+    expectArgs(in, "logical_not", args, 1, 1);
+    Value b = rt.applyOp("astype", {rt.toArray(args.positional[0])}, ops::cast(DType::Bool));
+    return rt.applyOp("logical_not", {b}, ops::unary(ops::Unary::Not));
+  });
+  in.defineBuiltin(bm, "arctan2", [&rt](Interp &in, CallArgs &args) {
+    expectArgs(in, "arctan2", args, 2, 2);
+    return rt.applyOp("arctan2", {rt.toArray(args.positional[0]), args.positional[1]},
+                      ops::atan2());
+  });
   for (const char *name : {"dot", "matmul"})
     in.defineBuiltin(bm, name, [&rt, name](Interp &in, CallArgs &args) {
       expectArgs(in, name, args, 2, 2);
@@ -470,15 +491,30 @@ void installFunctions(ArrayRuntime &rt, AttrDict &bm) {
                         ops::binary(ast::BinOpKind::MatMult));
     });
   in.defineBuiltin(bm, "where", [&rt](Interp &in, CallArgs &args) {
+    if (args.positional.size() == 1 && args.keywords.empty())
+      in.raise(Exc::NotImplementedError,
+               "bm.where(condition) returns the indices where condition holds, an array whose "
+               "shape depends on the values of its input, which bpc cannot compile; use "
+               "bm.where(condition, x, y)");
     expectArgs(in, "where", args, 3, 3);
     return rt.applyOp("where", {rt.toArray(args.positional[0]), args.positional[1],
                                 args.positional[2]},
                       ops::where());
   });
+  // asarray(a, dtype=None), array(a, dtype=None, copy=True): a copy is
+  // never needed, arrays being immutable.
   for (const char *name : {"asarray", "array"})
     in.defineBuiltin(bm, name, [&rt, name](Interp &in, CallArgs &args) {
-      expectArgs(in, name, args, 1, 1);
-      return rt.toArray(args.positional[0]);
+      std::optional<Value> dtype = takeKeyword(args, "dtype");
+      takeKeyword(args, "copy");
+      rejectKeywords(in, name, args);
+      expectArgs(in, name, args, 1, 2);
+      if (args.positional.size() == 2)
+        dtype = args.positional[1];
+      Value a = rt.toArray(args.positional[0]);
+      if (dtype && !dtype->isNone())
+        a = rt.applyOp("astype", {a}, ops::cast(dtypeArg(in, dtype, DType::F32)));
+      return a;
     });
   in.defineBuiltin(bm, "jit", [&rt](Interp &in, CallArgs &args) {
     return jitOrDecorator(rt, in, args, "jit");

@@ -229,6 +229,18 @@ std::vector<Function> functions() {
                      x = rt.applyOp("minimum", {x, *p[2]}, ops::extremum(false));
                    return x;
                  }});
+  // round(a, decimals): halves to even, as NumPy; decimals scale by 10^d.
+  for (const char *name : {"round", "around", "round_"})
+    fns.push_back({name, {"a", "decimals"}, [name](ArrayRuntime &rt, auto &p) {
+                     Value x = rt.toArray(need(rt.in, name, p[0], "a"));
+                     int64_t decimals = optionalInt(rt.in, p[1]).value_or(0);
+                     if (decimals == 0 || !isFloat(rt.asArray(x)->dtype))
+                       return rt.applyOp(name, {x}, ops::unary(ops::Unary::Round));
+                     Value scale = Value::real(std::pow(10.0, double(decimals)));
+                     Value scaled = rt.applyOp("mul", {x, scale}, ops::binary(ast::BinOpKind::Mult));
+                     Value rounded = rt.applyOp(name, {scaled}, ops::unary(ops::Unary::Round));
+                     return rt.applyOp("div", {rounded, scale}, ops::binary(ast::BinOpKind::Div));
+                   }});
   fns.push_back({"square", {"x"}, [](ArrayRuntime &rt, auto &p) {
                    Value x = rt.toArray(need(rt.in, "square", p[0], "x"));
                    return rt.applyOp("square", {x, x}, ops::binary(ast::BinOpKind::Mult));
@@ -525,6 +537,18 @@ void bpc::tracer::installMathFunctions(ArrayRuntime &rt, AttrDict &bm) {
         return fn.body(rt, p);
       }, true);
   }
+  // Array methods whose function is written in .bpm (stdlib/brainpy/math/
+  // compat_numpy.bpm): `x.cumsum(axis)` calls `bm.cumsum(x, axis)`.
+  for (const char *name : {"cumsum", "cumprod", "prod", "argsort", "ptp", "trace",
+                           "diagonal", "repeat", "swapaxes", "nonzero"})
+    if (!rt.arrayClass->dict.lookup(name))
+      in.defineBuiltin(rt.arrayClass->dict, name, [name](Interp &in, CallArgs &args) {
+        std::optional<Value> fn = in.libraryFallback("brainpy.math", name);
+        if (!fn)
+          in.raise(Exc::NotImplementedError,
+                   "bpc's stdlib has no brainpy.math." + llvm::Twine(name) + ": bpc is broken");
+        return in.call(*fn, args);
+      }, true);
   installCreation(rt, bm);
   installElementwise(rt, bm);
   if (!rt.arrayClass->dict.lookup("T"))

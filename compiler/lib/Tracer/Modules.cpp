@@ -432,6 +432,8 @@ Value Interp::stubAttribute(ModuleObject &module, llvm::StringRef name) {
     return *library;
   if (isKnownStubSubmodule(dotted))
     return importModule(dotted, module.displayName + "." + name.str());
+  if (std::optional<Value> v = libraryFallback(module.name, name))
+    return *v;
   raise(Exc::NotImplementedError, "`" + module.displayName + "." + name +
                                       "` is not supported by bpc yet");
 }

@@ -43,6 +43,24 @@ constexpr LibraryName kLibraryNames[] = {
     {"brainpy.optim", "brainpy/optimizers.bpm"},
     {"brainpy.math.optimizers", "brainpy/optimizers.bpm"},
     {"brainpy.math.jax.optimizers", "brainpy/optimizers.bpm"},
+    {"brainpy.math.activations", "brainpy/math/activations.bpm"},
+    {"brainpy.math.compat_numpy", "brainpy/math/compat_numpy.bpm"},
+    {"brainpy.math.linalg", "brainpy/math/linalg.bpm"},
+    {"brainpy.math.jax.linalg", "brainpy/math/linalg.bpm"},
+};
+
+/// The stdlib modules that complete a module defined in C++: an attribute
+/// the C++ module lacks is looked up in their `__all__`, in this order, so
+/// that `bm.softmax` is brainpy.math.activations.softmax. The C++ module
+/// keeps the array primitives; functions that are compositions of them
+/// live in .bpm (DESIGN.md §3).
+struct LibraryFallback {
+  const char *module; // ModuleObject::name of the C++ module
+  const char *library;
+};
+constexpr LibraryFallback kLibraryFallbacks[] = {
+    {"brainpy.math", "brainpy.math.compat_numpy"},
+    {"brainpy.math", "brainpy.math.activations"},
 };
 
 const EmbeddedFile *findFile(llvm::StringRef path) {
@@ -120,4 +138,28 @@ std::optional<Value> Interp::importLibraryModule(const std::string &name) {
   for (auto &[key, value] : scope->vars.items())
     module->attrs.set(key, value);
   return result;
+}
+
+std::optional<Value> Interp::libraryFallback(llvm::StringRef moduleName, llvm::StringRef name) {
+  for (const LibraryFallback &f : kLibraryFallbacks) {
+    if (moduleName != f.module)
+      continue;
+    // A module still running its own code (one that imports the C++ module
+    // and uses a name of another fallback) has no attributes yet: skipped.
+    Value library = *importLibraryModule(f.library);
+    auto &attrs = library.dyn<ModuleObject>()->attrs;
+    Value *all = attrs.lookup("__all__");
+    if (!all)
+      continue;
+    bool exported = false;
+    forEach(*all, [&](const Value &v) {
+      auto *s = v.dyn<StrObject>();
+      exported = s && s->value == name;
+      return !exported;
+    });
+    if (exported)
+      if (Value *v = attrs.lookup(name))
+        return *v;
+  }
+  return std::nullopt;
 }

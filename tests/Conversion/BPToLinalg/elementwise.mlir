@@ -132,3 +132,50 @@ bp.func @casts(%x: tensor<2xf32>, %p: tensor<2xi1>)
   %d = bp.cast %x : tensor<2xf32> to tensor<2xf64>
   bp.return %a, %b, %c, %d : tensor<2xi32>, tensor<2xf32>, tensor<2xi1>, tensor<2xf64>
 }
+
+// -----
+
+// Tests that the libm-backed unary ops become their math dialect op, and that
+// round is NumPy's (halves to even).
+// CHECK-LABEL: func.func @libm_unary(
+// CHECK:       math.exp2
+// CHECK:       math.log2
+// CHECK:       math.log10
+// CHECK:       math.tan
+// CHECK:       math.asin
+// CHECK:       math.acosh
+// CHECK:       math.cbrt
+// CHECK:       math.floor
+// CHECK:       math.roundeven
+// CHECK:       math.trunc
+// CHECK:       math.atan2
+bp.func @libm_unary(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %a = bp.exp2 %x : tensor<3xf32>
+  %b = bp.log2 %a : tensor<3xf32>
+  %c = bp.log10 %b : tensor<3xf32>
+  %d = bp.tan %c : tensor<3xf32>
+  %e = bp.asin %d : tensor<3xf32>
+  %f = bp.acosh %e : tensor<3xf32>
+  %g = bp.cbrt %f : tensor<3xf32>
+  %h = bp.floor %g : tensor<3xf32>
+  %i = bp.round %h : tensor<3xf32>
+  %j = bp.trunc %i : tensor<3xf32>
+  %k = bp.atan2 %j, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  bp.return %k : tensor<3xf32>
+}
+
+// -----
+
+// Tests that expm1 and log1p are Kahan's corrected forms, not math.expm1 /
+// math.log1p (which convert-math-to-llvm turns into exp(x) - 1, log(1 + x)).
+// CHECK-LABEL: func.func @expm1_log1p(
+// CHECK-NOT:   math.expm1
+// CHECK:       math.exp
+// CHECK:       math.log
+// CHECK:       arith.select
+// CHECK-NOT:   math.log1p
+bp.func @expm1_log1p(%x: tensor<3xf64>) -> tensor<3xf64> {
+  %a = bp.expm1 %x : tensor<3xf64>
+  %b = bp.log1p %a : tensor<3xf64>
+  bp.return %b : tensor<3xf64>
+}

@@ -197,6 +197,49 @@ TEST_CASE("gradient rules: log and sqrt (positive inputs)") {
   checkUnary("bp.sqrt", positive4);
 }
 
+TEST_CASE("gradient rules: exp2 expm1 tan arctan sinh cosh arcsinh cbrt") {
+  for (const char *op : {"bp.exp2", "bp.expm1", "bp.tan", "bp.atan", "bp.sinh",
+                         "bp.cosh", "bp.asinh", "bp.cbrt"}) {
+    INFO(op);
+    checkUnary(op);
+  }
+}
+
+TEST_CASE("gradient rules: log2 log10 log1p (positive), arcsin arccos arctanh (|x| < 1), "
+          "arccosh (x > 1)") {
+  checkUnary("bp.log2", positive4);
+  checkUnary("bp.log10", positive4);
+  checkUnary("bp.log1p", positive4);
+  const Array inside{{4}, {0.3, -0.6, 0.2, 0.5}};
+  checkUnary("bp.asin", inside);
+  checkUnary("bp.acos", inside);
+  checkUnary("bp.atanh", inside);
+  checkUnary("bp.acosh", {{4}, {1.3, 2.2, 1.8, 3.1}});
+}
+
+TEST_CASE("gradient rules: floor ceil round trunc are flat") {
+  for (const char *op : {"bp.floor", "bp.ceil", "bp.round", "bp.trunc"}) {
+    INFO(op);
+    // r = op(x) + x: the finite differences see only the `+ x` (no input
+    // near a jump), so a rule other than zero fails.
+    check(lossOf("%x: tensor<4xf64>",
+                 std::string("  %q = ") + op +
+                     " %x : tensor<4xf64>\n"
+                     "  %r = bp.add %q, %x : (tensor<4xf64>, tensor<4xf64>) -> "
+                     "tensor<4xf64>",
+                 "tensor<4xf64>"),
+          {0}, {vec4});
+  }
+}
+
+TEST_CASE("gradient rules: atan2 in both operands, broadcast") {
+  check(lossOf("%y: tensor<2x3xf64>, %x: tensor<3xf64>",
+               "  %r = bp.atan2 %y, %x : (tensor<2x3xf64>, tensor<3xf64>) -> "
+               "tensor<2x3xf64>",
+               "tensor<2x3xf64>"),
+        {0, 1}, {mat23, {{3}, {0.4, -1.1, 0.6}}});
+}
+
 TEST_CASE("gradient rules: abs, with abs'(0) = 1 as in JAX") {
   checkUnary("bp.abs");
   GradientValues values = evaluateGradient(

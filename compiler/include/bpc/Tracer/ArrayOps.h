@@ -15,8 +15,16 @@ namespace bpc::tracer::ops {
 
 EmitFn binary(ast::BinOpKind op);
 EmitFn compare(ast::CmpOpKind op);
-enum class Unary { Neg, Not, Exp, Log, Tanh, Sqrt, Abs, Sin, Cos, Sigmoid };
+enum class Unary {
+  Neg, Not, Exp, Log, Tanh, Sqrt, Abs, Sin, Cos, Sigmoid,
+  Exp2, Expm1, Log2, Log10, Log1p, Tan, Asin, Acos, Atan, Sinh, Cosh, Asinh, Acosh, Atanh,
+  Cbrt,
+  // Rounding: an integer or bool operand comes back unchanged (jnp.floor).
+  Floor, Ceil, Round, Trunc,
+};
 EmitFn unary(Unary op);
+/// numpy.arctan2(y, x) (operands y, x), float32 for integer operands.
+EmitFn atan2();
 EmitFn where();
 EmitFn cast(DType to);
 enum class Reduction { Sum, Mean, Max, Min };

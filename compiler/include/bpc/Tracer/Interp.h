@@ -176,6 +176,9 @@ public:
   /// Attribute of a stub module: a known submodule (bp.math), or else a
   /// NotImplementedError naming what the script touched.
   Value stubAttribute(ModuleObject &module, llvm::StringRef name);
+  /// `module.name` from the stdlib modules that complete a C++ module (the
+  /// names in their `__all__`; brainpy.math's .bpm functions), if one has it.
+  std::optional<Value> libraryFallback(llvm::StringRef moduleName, llvm::StringRef name);
   /// Adds a builtin function to `dict`.
   void defineBuiltin(AttrDict &dict, llvm::StringRef name, BuiltinFn fn, bool isMethod = false);
   void print(llvm::StringRef text) { out << text; }

@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace bpc::lowering {
@@ -224,6 +226,106 @@ Value computeScalar(bp::SigmoidOp, OpBuilder &b, Location loc, ValueRange a) {
   Value denominator = b.create<arith::AddFOp>(loc, one, exp);
   return b.create<arith::DivFOp>(loc, one, denominator);
 }
+Value computeScalar(bp::Exp2Op, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::Exp2Op>(loc, a[0]);
+}
+Value computeScalar(bp::Log2Op, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::Log2Op>(loc, a[0]);
+}
+Value computeScalar(bp::Log10Op, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::Log10Op>(loc, a[0]);
+}
+Value computeScalar(bp::TanOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::TanOp>(loc, a[0]);
+}
+Value computeScalar(bp::AsinOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::AsinOp>(loc, a[0]);
+}
+Value computeScalar(bp::AcosOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::AcosOp>(loc, a[0]);
+}
+Value computeScalar(bp::AtanOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::AtanOp>(loc, a[0]);
+}
+Value computeScalar(bp::SinhOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::SinhOp>(loc, a[0]);
+}
+Value computeScalar(bp::CoshOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::CoshOp>(loc, a[0]);
+}
+Value computeScalar(bp::AsinhOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::AsinhOp>(loc, a[0]);
+}
+Value computeScalar(bp::AcoshOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::AcoshOp>(loc, a[0]);
+}
+Value computeScalar(bp::AtanhOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::AtanhOp>(loc, a[0]);
+}
+Value computeScalar(bp::CbrtOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::CbrtOp>(loc, a[0]);
+}
+Value computeScalar(bp::FloorOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::FloorOp>(loc, a[0]);
+}
+Value computeScalar(bp::CeilOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::CeilOp>(loc, a[0]);
+}
+Value computeScalar(bp::RoundOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::RoundEvenOp>(loc, a[0]);
+}
+Value computeScalar(bp::TruncOp, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::TruncOp>(loc, a[0]);
+}
+Value computeScalar(bp::Atan2Op, OpBuilder &b, Location loc, ValueRange a) {
+  return b.create<math::Atan2Op>(loc, a[0], a[1]);
+}
+
+// expm1 and log1p are spelled out: convert-math-to-llvm, which the CPU
+// pipeline runs before convert-math-to-libm, lowers math.expm1 to `exp(x) - 1`
+// and math.log1p to `log(1 + x)`, losing every digit near 0. Kahan's forms
+// below correct the rounding of u = exp(x) (u = 1 + x) and are accurate to a
+// few ulp everywhere.
+
+/// expm1(x) = (u - 1) * x / log(u) with u = exp(x); x where u == 1; -1 where
+/// u - 1 == -1 (x very negative); u - 1 where u is inf.
+Value computeScalar(bp::Expm1Op, OpBuilder &b, Location loc, ValueRange a) {
+  Value x = a[0];
+  Type type = x.getType();
+  Value one = createScalarConstant(b, loc, type, 1.0);
+  Value u = b.create<math::ExpOp>(loc, x);
+  Value um1 = b.create<arith::SubFOp>(loc, u, one);
+  Value logU = b.create<math::LogOp>(loc, u);
+  Value corrected = b.create<arith::DivFOp>(
+      loc, b.create<arith::MulFOp>(loc, um1, x), logU);
+  Value uIsOne = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, u, one);
+  Value minusOne = createScalarConstant(b, loc, type, -1.0);
+  Value saturated =
+      b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, um1, minusOne);
+  Value inf = createScalarConstant(b, loc, type, INFINITY);
+  Value overflow = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, u, inf);
+  Value r = b.create<arith::SelectOp>(loc, overflow, u, corrected);
+  r = b.create<arith::SelectOp>(loc, saturated, minusOne, r);
+  return b.create<arith::SelectOp>(loc, uIsOne, x, r);
+}
+
+/// log1p(x) = log(u) * x / (u - 1) with u = 1 + x; x where u == 1; log(u)
+/// where u is inf.
+Value computeScalar(bp::Log1pOp, OpBuilder &b, Location loc, ValueRange a) {
+  Value x = a[0];
+  Type type = x.getType();
+  Value one = createScalarConstant(b, loc, type, 1.0);
+  Value u = b.create<arith::AddFOp>(loc, x, one);
+  Value logU = b.create<math::LogOp>(loc, u);
+  Value um1 = b.create<arith::SubFOp>(loc, u, one);
+  Value corrected = b.create<arith::DivFOp>(
+      loc, b.create<arith::MulFOp>(loc, logU, x), um1);
+  Value uIsOne = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, u, one);
+  Value inf = createScalarConstant(b, loc, type, INFINITY);
+  Value overflow = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, u, inf);
+  Value r = b.create<arith::SelectOp>(loc, overflow, logU, corrected);
+  return b.create<arith::SelectOp>(loc, uIsOne, x, r);
+}
 Value computeScalar(bp::NotOp, OpBuilder &b, Location loc, ValueRange a) {
   // xor with all ones: logical not on i1, bitwise not on integers.
   Value allOnes = b.create<arith::ConstantOp>(
@@ -286,6 +388,26 @@ void populateElementwisePatterns(RewritePatternSet &patterns) {
       ElementwiseLowering<bp::SinOp>, ElementwiseLowering<bp::CosOp>,
       ElementwiseLowering<bp::SqrtOp>, ElementwiseLowering<bp::AbsOp>,
       ElementwiseLowering<bp::SigmoidOp>, ElementwiseLowering<bp::NotOp>,
+      ElementwiseLowering<bp::Exp2Op>,
+      ElementwiseLowering<bp::Log2Op>,
+      ElementwiseLowering<bp::Log10Op>,
+      ElementwiseLowering<bp::TanOp>,
+      ElementwiseLowering<bp::AsinOp>,
+      ElementwiseLowering<bp::AcosOp>,
+      ElementwiseLowering<bp::AtanOp>,
+      ElementwiseLowering<bp::SinhOp>,
+      ElementwiseLowering<bp::CoshOp>,
+      ElementwiseLowering<bp::AsinhOp>,
+      ElementwiseLowering<bp::AcoshOp>,
+      ElementwiseLowering<bp::AtanhOp>,
+      ElementwiseLowering<bp::CbrtOp>,
+      ElementwiseLowering<bp::FloorOp>,
+      ElementwiseLowering<bp::CeilOp>,
+      ElementwiseLowering<bp::RoundOp>,
+      ElementwiseLowering<bp::TruncOp>,
+      ElementwiseLowering<bp::Atan2Op>,
+      ElementwiseLowering<bp::Expm1Op>,
+      ElementwiseLowering<bp::Log1pOp>,
       CastLowering>(ctx);
 }
 

@@ -21,6 +21,8 @@
 #include "bpc/Dialect/BP/IR/BPGradientInterface.h"
 #include "bpc/Dialect/BP/IR/BPOps.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace bpc::bp;
 
@@ -117,6 +119,16 @@ LogicalResult rule(MinOp op, VJPBuilder &b, Value ct, Out out) {
   return chooserRule(op, b, ct, out);
 }
 
+/// atan2(y, x): dy = x / (x^2 + y^2), dx = -y / (x^2 + y^2).
+LogicalResult rule(Atan2Op op, VJPBuilder &b, Value ct, Out out) {
+  Value y = op.getLhs(), x = op.getRhs();
+  Value denominator = b.add(b.mul(x, x), b.mul(y, y));
+  Value scaled = b.div(ct, denominator);
+  out[0] = b.unbroadcast(b.mul(scaled, x), y);
+  out[1] = b.unbroadcast(b.neg(b.mul(scaled, y)), x);
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise unary ops: (operand); the result has the operand's type
 //===----------------------------------------------------------------------===//
@@ -168,6 +180,119 @@ LogicalResult rule(AbsOp op, VJPBuilder &b, Value ct, Out out) {
       b.cmp(CmpPredicate::ge, x, b.scalar(elementType(x), 0.0));
   out[0] = b.where(nonNegative, ct, b.neg(ct));
   return success();
+}
+
+/// 2^x' = 2^x * ln 2, from the result.
+LogicalResult rule(Exp2Op op, VJPBuilder &b, Value ct, Out out) {
+  Value r = op.getResult();
+  out[0] = b.mul(ct, b.mul(r, b.scalar(elementType(r), M_LN2)));
+  return success();
+}
+
+/// expm1' = e^x = expm1(x) + 1, from the result.
+LogicalResult rule(Expm1Op op, VJPBuilder &b, Value ct, Out out) {
+  Value r = op.getResult();
+  out[0] = b.mul(ct, b.add(r, b.scalar(elementType(r), 1.0)));
+  return success();
+}
+
+LogicalResult rule(Log2Op op, VJPBuilder &b, Value ct, Out out) {
+  Value x = op.getOperand();
+  out[0] = b.div(ct, b.mul(x, b.scalar(elementType(x), M_LN2)));
+  return success();
+}
+
+LogicalResult rule(Log10Op op, VJPBuilder &b, Value ct, Out out) {
+  Value x = op.getOperand();
+  out[0] = b.div(ct, b.mul(x, b.scalar(elementType(x), M_LN10)));
+  return success();
+}
+
+LogicalResult rule(Log1pOp op, VJPBuilder &b, Value ct, Out out) {
+  Value x = op.getOperand();
+  out[0] = b.div(ct, b.add(x, b.scalar(elementType(x), 1.0)));
+  return success();
+}
+
+/// tan' = 1 + tan^2, from the result.
+LogicalResult rule(TanOp op, VJPBuilder &b, Value ct, Out out) {
+  Value r = op.getResult();
+  out[0] = b.mul(ct, b.add(b.scalar(elementType(r), 1.0), b.mul(r, r)));
+  return success();
+}
+
+/// sqrt(1 - x^2) (arcsin, arccos) or sqrt(x^2 + sign) (arcsinh, arccosh).
+Value sqrtOfSquarePlus(VJPBuilder &b, Value x, double square, double plus) {
+  Type t = elementType(x);
+  return b.sqrt(b.add(b.mul(b.scalar(t, square), b.mul(x, x)), b.scalar(t, plus)));
+}
+
+LogicalResult rule(AsinOp op, VJPBuilder &b, Value ct, Out out) {
+  out[0] = b.div(ct, sqrtOfSquarePlus(b, op.getOperand(), -1.0, 1.0));
+  return success();
+}
+
+LogicalResult rule(AcosOp op, VJPBuilder &b, Value ct, Out out) {
+  out[0] = b.neg(b.div(ct, sqrtOfSquarePlus(b, op.getOperand(), -1.0, 1.0)));
+  return success();
+}
+
+LogicalResult rule(AtanOp op, VJPBuilder &b, Value ct, Out out) {
+  Value x = op.getOperand();
+  out[0] = b.div(ct, b.add(b.scalar(elementType(x), 1.0), b.mul(x, x)));
+  return success();
+}
+
+LogicalResult rule(SinhOp op, VJPBuilder &b, Value ct, Out out) {
+  out[0] = b.mul(ct, b.cosh(op.getOperand()));
+  return success();
+}
+
+LogicalResult rule(CoshOp op, VJPBuilder &b, Value ct, Out out) {
+  out[0] = b.mul(ct, b.sinh(op.getOperand()));
+  return success();
+}
+
+LogicalResult rule(AsinhOp op, VJPBuilder &b, Value ct, Out out) {
+  out[0] = b.div(ct, sqrtOfSquarePlus(b, op.getOperand(), 1.0, 1.0));
+  return success();
+}
+
+LogicalResult rule(AcoshOp op, VJPBuilder &b, Value ct, Out out) {
+  out[0] = b.div(ct, sqrtOfSquarePlus(b, op.getOperand(), 1.0, -1.0));
+  return success();
+}
+
+LogicalResult rule(AtanhOp op, VJPBuilder &b, Value ct, Out out) {
+  Value x = op.getOperand();
+  out[0] = b.div(ct, b.sub(b.scalar(elementType(x), 1.0), b.mul(x, x)));
+  return success();
+}
+
+/// cbrt' = 1 / (3 cbrt^2), from the result.
+LogicalResult rule(CbrtOp op, VJPBuilder &b, Value ct, Out out) {
+  Value r = op.getResult();
+  out[0] = b.div(ct, b.mul(b.scalar(elementType(r), 3.0), b.mul(r, r)));
+  return success();
+}
+
+/// Rounding is piecewise constant: zero almost everywhere, as in JAX.
+template <typename OpTy>
+LogicalResult roundingRule(OpTy op, VJPBuilder &b, Value, Out out) {
+  out[0] = b.zerosLike(op.getOperand());
+  return success();
+}
+LogicalResult rule(FloorOp op, VJPBuilder &b, Value ct, Out out) {
+  return roundingRule(op, b, ct, out);
+}
+LogicalResult rule(CeilOp op, VJPBuilder &b, Value ct, Out out) {
+  return roundingRule(op, b, ct, out);
+}
+LogicalResult rule(RoundOp op, VJPBuilder &b, Value ct, Out out) {
+  return roundingRule(op, b, ct, out);
+}
+LogicalResult rule(TruncOp op, VJPBuilder &b, Value ct, Out out) {
+  return roundingRule(op, b, ct, out);
 }
 
 /// sigmoid' = s * (1 - s), from the result (the reason bp.sigmoid is one op).
@@ -422,7 +547,9 @@ void bpc::bp::registerGradientOpInterfaceExternalModels(
   registry.addExtension(+[](MLIRContext *ctx, BPDialect *) {
     attach<AddOp, SubOp, MulOp, DivOp, FloorDivOp, RemOp, PowOp, MaxOp, MinOp,
            NegOp, ExpOp, LogOp, TanhOp, SinOp, CosOp, SqrtOp, AbsOp,
-           SigmoidOp, WhereOp, CastOp, MatmulOp, SumOp, MeanOp, ReduceMaxOp,
+           SigmoidOp, Exp2Op, Expm1Op, Log2Op, Log10Op, Log1pOp, TanOp, AsinOp,
+           AcosOp, AtanOp, SinhOp, CoshOp, AsinhOp, AcoshOp, AtanhOp, CbrtOp,
+           FloorOp, CeilOp, RoundOp, TruncOp, Atan2Op, WhereOp, CastOp, MatmulOp, SumOp, MeanOp, ReduceMaxOp,
            ReduceMinOp, BroadcastToOp, ReshapeOp, TransposeOp, SliceOp,
            UpdateSliceOp, IndexOp, UpdateIndexOp, ConcatenateOp, FullOp,
            RandomUniformOp>(ctx);

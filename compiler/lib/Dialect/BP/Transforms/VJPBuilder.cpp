@@ -89,6 +89,9 @@ Value VJPBuilder::neg(Value x) { return unary<NegOp>(x); }
 Value VJPBuilder::log(Value x) { return unary<LogOp>(x); }
 Value VJPBuilder::sin(Value x) { return unary<SinOp>(x); }
 Value VJPBuilder::cos(Value x) { return unary<CosOp>(x); }
+Value VJPBuilder::sqrt(Value x) { return unary<SqrtOp>(x); }
+Value VJPBuilder::sinh(Value x) { return unary<SinhOp>(x); }
+Value VJPBuilder::cosh(Value x) { return unary<CoshOp>(x); }
 
 Value VJPBuilder::cmp(CmpPredicate predicate, Value lhs, Value rhs) {
   SmallVector<int64_t> shape;

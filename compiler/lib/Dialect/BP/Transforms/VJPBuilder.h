@@ -49,6 +49,9 @@ public:
   mlir::Value log(mlir::Value x);
   mlir::Value sin(mlir::Value x);
   mlir::Value cos(mlir::Value x);
+  mlir::Value sqrt(mlir::Value x);
+  mlir::Value sinh(mlir::Value x);
+  mlir::Value cosh(mlir::Value x);
   mlir::Value cmp(CmpPredicate predicate, mlir::Value lhs, mlir::Value rhs);
   mlir::Value where(mlir::Value condition, mlir::Value ifTrue,
                     mlir::Value ifFalse);

@@ -334,6 +334,17 @@ def BP_MinOp : BP_BinaryOp<"min", BP_NumTensor, [Commutative]> {
   }];
 }
 
+def BP_Atan2Op : BP_BinaryOp<"atan2", BP_FloatTensor> {
+  let summary = "Elementwise arctan(lhs / rhs) in the quadrant of (rhs, lhs)";
+  let description = [{
+    NumPy's `arctan2(y, x)`: `lhs` is y, `rhs` is x.
+
+    ```mlir
+    %r = bp.atan2 %y, %x : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+    ```
+  }];
+}
+
 def BP_AndOp : BP_BinaryOp<"and", BP_IntOrBoolTensor, [Commutative]> {
   let summary = "Elementwise bitwise/logical and (`&`)";
   let description = [{
@@ -520,6 +531,184 @@ def BP_SigmoidOp : BP_UnaryOp<"sigmoid", BP_FloatTensor> {
 
     ```mlir
     %r = bp.sigmoid %x : tensor<3xf32>
+    ```
+  }];
+}
+
+// Functions of NumPy's surface that map one-to-one onto a `math` dialect op
+// (or libm): one op each, so that lowering keeps libm's accuracy and
+// autodiff has the closed-form derivative.
+
+def BP_Exp2Op : BP_UnaryOp<"exp2", BP_FloatTensor> {
+  let summary = "Elementwise 2^x";
+  let description = [{
+    ```mlir
+    %r = bp.exp2 %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_Expm1Op : BP_UnaryOp<"expm1", BP_FloatTensor> {
+  let summary = "Elementwise e^x - 1, accurate near 0";
+  let description = [{
+    ```mlir
+    %r = bp.expm1 %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_Log2Op : BP_UnaryOp<"log2", BP_FloatTensor> {
+  let summary = "Elementwise base-2 logarithm";
+  let description = [{
+    ```mlir
+    %r = bp.log2 %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_Log10Op : BP_UnaryOp<"log10", BP_FloatTensor> {
+  let summary = "Elementwise base-10 logarithm";
+  let description = [{
+    ```mlir
+    %r = bp.log10 %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_Log1pOp : BP_UnaryOp<"log1p", BP_FloatTensor> {
+  let summary = "Elementwise log(1 + x), accurate near 0";
+  let description = [{
+    ```mlir
+    %r = bp.log1p %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_TanOp : BP_UnaryOp<"tan", BP_FloatTensor> {
+  let summary = "Elementwise tangent";
+  let description = [{
+    ```mlir
+    %r = bp.tan %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_AsinOp : BP_UnaryOp<"asin", BP_FloatTensor> {
+  let summary = "Elementwise inverse sine (`arcsin`)";
+  let description = [{
+    ```mlir
+    %r = bp.asin %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_AcosOp : BP_UnaryOp<"acos", BP_FloatTensor> {
+  let summary = "Elementwise inverse cosine (`arccos`)";
+  let description = [{
+    ```mlir
+    %r = bp.acos %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_AtanOp : BP_UnaryOp<"atan", BP_FloatTensor> {
+  let summary = "Elementwise inverse tangent (`arctan`)";
+  let description = [{
+    ```mlir
+    %r = bp.atan %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_SinhOp : BP_UnaryOp<"sinh", BP_FloatTensor> {
+  let summary = "Elementwise hyperbolic sine";
+  let description = [{
+    ```mlir
+    %r = bp.sinh %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_CoshOp : BP_UnaryOp<"cosh", BP_FloatTensor> {
+  let summary = "Elementwise hyperbolic cosine";
+  let description = [{
+    ```mlir
+    %r = bp.cosh %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_AsinhOp : BP_UnaryOp<"asinh", BP_FloatTensor> {
+  let summary = "Elementwise inverse hyperbolic sine (`arcsinh`)";
+  let description = [{
+    ```mlir
+    %r = bp.asinh %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_AcoshOp : BP_UnaryOp<"acosh", BP_FloatTensor> {
+  let summary = "Elementwise inverse hyperbolic cosine (`arccosh`)";
+  let description = [{
+    ```mlir
+    %r = bp.acosh %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_AtanhOp : BP_UnaryOp<"atanh", BP_FloatTensor> {
+  let summary = "Elementwise inverse hyperbolic tangent (`arctanh`)";
+  let description = [{
+    ```mlir
+    %r = bp.atanh %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_CbrtOp : BP_UnaryOp<"cbrt", BP_FloatTensor> {
+  let summary = "Elementwise cube root";
+  let description = [{
+    ```mlir
+    %r = bp.cbrt %x : tensor<3xf32>
+    ```
+  }];
+}
+
+// Rounding to integral values, on floats only: the tracer returns an integer
+// operand unchanged, as jnp.floor does. Their derivative is zero.
+
+def BP_FloorOp : BP_UnaryOp<"floor", BP_FloatTensor> {
+  let summary = "Elementwise rounding toward -inf";
+  let description = [{
+    ```mlir
+    %r = bp.floor %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_CeilOp : BP_UnaryOp<"ceil", BP_FloatTensor> {
+  let summary = "Elementwise rounding toward +inf";
+  let description = [{
+    ```mlir
+    %r = bp.ceil %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_RoundOp : BP_UnaryOp<"round", BP_FloatTensor> {
+  let summary = "Elementwise rounding to the nearest integer, halves to even (NumPy's `round`/`rint`)";
+  let description = [{
+    ```mlir
+    %r = bp.round %x : tensor<3xf32>
+    ```
+  }];
+}
+
+def BP_TruncOp : BP_UnaryOp<"trunc", BP_FloatTensor> {
+  let summary = "Elementwise rounding toward 0 (`fix`, `trunc`)";
+  let description = [{
+    ```mlir
+    %r = bp.trunc %x : tensor<3xf32>
     ```
   }];
 }
