@@ -43,6 +43,11 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+namespace bpc {
+#define GEN_PASS_DEF_EXPANDMATHPASS
+#include "bpc/Pipelines/Passes.h.inc"
+} // namespace bpc
+
 using namespace mlir;
 
 namespace {
@@ -135,17 +140,9 @@ struct ExpF32Expansion : OpRewritePattern<math::ExpOp> {
   }
 };
 
-struct ExpandMathPass : PassWrapper<ExpandMathPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ExpandMathPass)
+struct ExpandMathPass : bpc::impl::ExpandMathPassBase<ExpandMathPass> {
+  using ExpandMathPassBase::ExpandMathPassBase;
 
-  StringRef getArgument() const final { return "bpc-expand-math"; }
-  StringRef getDescription() const final {
-    return "Expand f32 math.exp into vectorisable arithmetic (within 1.01 ulp, exact special "
-           "cases)";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, math::MathDialect>();
-  }
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     bpc::populateExpandMathPatterns(patterns);
@@ -159,5 +156,3 @@ struct ExpandMathPass : PassWrapper<ExpandMathPass, OperationPass<>> {
 void bpc::populateExpandMathPatterns(RewritePatternSet &patterns) {
   patterns.add<ExpF32Expansion>(patterns.getContext());
 }
-
-std::unique_ptr<Pass> bpc::createExpandMathPass() { return std::make_unique<ExpandMathPass>(); }

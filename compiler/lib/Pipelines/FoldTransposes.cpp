@@ -28,6 +28,11 @@
 #include "mlir/Pass/Pass.h"
 #include "llvm/ADT/SetVector.h"
 
+namespace bpc {
+#define GEN_PASS_DEF_FOLDTRANSPOSESPASS
+#include "bpc/Pipelines/Passes.h.inc"
+} // namespace bpc
+
 using namespace mlir;
 
 namespace {
@@ -47,17 +52,8 @@ bool readsTranspose(linalg::LinalgOp op) {
   });
 }
 
-struct FoldTransposesPass : PassWrapper<FoldTransposesPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FoldTransposesPass)
-
-  StringRef getArgument() const final { return "bpc-fold-transposes"; }
-  StringRef getDescription() const final {
-    return "Linalg ops read the input of a linalg.transpose through a permuted indexing map "
-           "instead of a transposed copy";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect>();
-  }
+struct FoldTransposesPass : bpc::impl::FoldTransposesPassBase<FoldTransposesPass> {
+  using FoldTransposesPassBase::FoldTransposesPassBase;
 
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
@@ -105,7 +101,3 @@ struct FoldTransposesPass : PassWrapper<FoldTransposesPass, OperationPass<>> {
 };
 
 } // namespace
-
-std::unique_ptr<Pass> bpc::createFoldTransposesPass() {
-  return std::make_unique<FoldTransposesPass>();
-}

@@ -27,6 +27,11 @@
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+namespace bpc {
+#define GEN_PASS_DEF_FUSEELEMENTWISEPASS
+#include "bpc/Pipelines/Passes.h.inc"
+} // namespace bpc
+
 using namespace mlir;
 
 namespace {
@@ -121,17 +126,9 @@ struct ReuseDeadInputAsDestination : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
-struct FuseElementwisePass : PassWrapper<FuseElementwisePass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(FuseElementwisePass)
+struct FuseElementwisePass : bpc::impl::FuseElementwisePassBase<FuseElementwisePass> {
+  using FuseElementwisePassBase::FuseElementwisePassBase;
 
-  StringRef getArgument() const final { return "bpc-fuse-elementwise"; }
-  StringRef getDescription() const final {
-    return "Fuse elementwise linalg.generic producers into their consumers when nothing is "
-           "recomputed";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
-  }
   void runOnOperation() override {
     // Fuse first: a destination taken over from an input makes that input
     // used twice, which would stop its producer from being fused.
@@ -149,7 +146,3 @@ struct FuseElementwisePass : PassWrapper<FuseElementwisePass, OperationPass<>> {
 };
 
 } // namespace
-
-std::unique_ptr<Pass> bpc::createFuseElementwisePass() {
-  return std::make_unique<FuseElementwisePass>();
-}

@@ -22,6 +22,11 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Pass/Pass.h"
 
+namespace bpc {
+#define GEN_PASS_DEF_HOISTLOOPALLOCSPASS
+#include "bpc/Pipelines/Passes.h.inc"
+} // namespace bpc
+
 using namespace mlir;
 
 namespace {
@@ -45,13 +50,8 @@ Operation *outermostLoop(Operation *op) {
   return loop;
 }
 
-struct HoistLoopAllocsPass : PassWrapper<HoistLoopAllocsPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(HoistLoopAllocsPass)
-
-  StringRef getArgument() const final { return "bpc-hoist-loop-allocs"; }
-  StringRef getDescription() const final {
-    return "Buffers that live for one loop iteration are allocated once, before the loop";
-  }
+struct HoistLoopAllocsPass : bpc::impl::HoistLoopAllocsPassBase<HoistLoopAllocsPass> {
+  using HoistLoopAllocsPassBase::HoistLoopAllocsPassBase;
 
   void runOnOperation() override {
     llvm::SmallVector<std::pair<memref::AllocOp, Operation *>> moves;
@@ -68,7 +68,3 @@ struct HoistLoopAllocsPass : PassWrapper<HoistLoopAllocsPass, OperationPass<>> {
 };
 
 } // namespace
-
-std::unique_ptr<Pass> bpc::createHoistLoopAllocsPass() {
-  return std::make_unique<HoistLoopAllocsPass>();
-}

@@ -31,6 +31,11 @@
 #include <algorithm>
 #include <numeric>
 
+namespace bpc {
+#define GEN_PASS_DEF_INTERCHANGELOOPSPASS
+#include "bpc/Pipelines/Passes.h.inc"
+} // namespace bpc
+
 using namespace mlir;
 
 namespace {
@@ -66,17 +71,9 @@ SmallVector<unsigned> preferredOrder(linalg::GenericOp op) {
   return order;
 }
 
-struct InterchangeLoopsPass : PassWrapper<InterchangeLoopsPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(InterchangeLoopsPass)
+struct InterchangeLoopsPass : bpc::impl::InterchangeLoopsPassBase<InterchangeLoopsPass> {
+  using InterchangeLoopsPassBase::InterchangeLoopsPassBase;
 
-  StringRef getArgument() const final { return "bpc-interchange-loops"; }
-  StringRef getDescription() const final {
-    return "Generalize named linalg ops and order their loops for contiguous inner loops, "
-           "keeping the order of reductions";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect>();
-  }
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     SmallVector<linalg::LinalgOp> ops;
@@ -105,7 +102,3 @@ struct InterchangeLoopsPass : PassWrapper<InterchangeLoopsPass, OperationPass<>>
 };
 
 } // namespace
-
-std::unique_ptr<Pass> bpc::createInterchangeLoopsPass() {
-  return std::make_unique<InterchangeLoopsPass>();
-}

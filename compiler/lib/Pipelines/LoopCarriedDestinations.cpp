@@ -24,6 +24,11 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Pass/Pass.h"
 
+namespace bpc {
+#define GEN_PASS_DEF_LOOPCARRIEDDESTINATIONSPASS
+#include "bpc/Pipelines/Passes.h.inc"
+} // namespace bpc
+
 using namespace mlir;
 
 namespace {
@@ -49,14 +54,8 @@ bool noUseAfter(BlockArgument arg, linalg::GenericOp op) {
   return true;
 }
 
-struct LoopCarriedDestinationsPass
-    : PassWrapper<LoopCarriedDestinationsPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(LoopCarriedDestinationsPass)
-
-  StringRef getArgument() const final { return "bpc-loop-carried-destinations"; }
-  StringRef getDescription() const final {
-    return "Loop bodies compute carried tensors into their own block arguments";
-  }
+struct LoopCarriedDestinationsPass : bpc::impl::LoopCarriedDestinationsPassBase<LoopCarriedDestinationsPass> {
+  using LoopCarriedDestinationsPassBase::LoopCarriedDestinationsPassBase;
 
   void runOnOperation() override {
     getOperation()->walk([](Operation *op) {
@@ -96,7 +95,3 @@ struct LoopCarriedDestinationsPass
 };
 
 } // namespace
-
-std::unique_ptr<Pass> bpc::createLoopCarriedDestinationsPass() {
-  return std::make_unique<LoopCarriedDestinationsPass>();
-}

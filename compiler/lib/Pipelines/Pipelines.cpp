@@ -178,14 +178,3 @@ void bpc::registerPipelines() {
                              "Buffers and loops to the LLVM dialect for the host CPU",
                              [](OpPassManager &pm) { (void)buildCPUToLLVMPipeline(pm); });
 }
-
-void bpc::registerBPCPipelinePasses() {
-  registerPass(createFuseElementwisePass);
-  registerPass(createResultsToOutParamsPass);
-  registerPass(createExpandMathPass);
-  registerPass(createInterchangeLoopsPass);
-  registerPass(createLoopCarriedDestinationsPass);
-  registerPass(createHoistLoopAllocsPass);
-  registerPass(createTileMatmulPass);
-  registerPass(createFoldTransposesPass);
-}

@@ -33,20 +33,17 @@
 #include "llvm/ADT/SmallPtrSet.h"
 #include "mlir/Pass/Pass.h"
 
+namespace bpc {
+#define GEN_PASS_DEF_RESULTSTOOUTPARAMSPASS
+#include "bpc/Pipelines/Passes.h.inc"
+} // namespace bpc
+
 using namespace mlir;
 
 namespace {
 
-struct ResultsToOutParamsPass : PassWrapper<ResultsToOutParamsPass, OperationPass<ModuleOp>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ResultsToOutParamsPass)
-
-  StringRef getArgument() const final { return "bpc-results-to-out-params"; }
-  StringRef getDescription() const final {
-    return "Exported kernels compute their tensor results into trailing out-param arguments";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<linalg::LinalgDialect, tensor::TensorDialect>();
-  }
+struct ResultsToOutParamsPass : bpc::impl::ResultsToOutParamsPassBase<ResultsToOutParamsPass> {
+  using ResultsToOutParamsPassBase::ResultsToOutParamsPassBase;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -110,7 +107,3 @@ struct ResultsToOutParamsPass : PassWrapper<ResultsToOutParamsPass, OperationPas
 };
 
 } // namespace
-
-std::unique_ptr<Pass> bpc::createResultsToOutParamsPass() {
-  return std::make_unique<ResultsToOutParamsPass>();
-}

@@ -44,6 +44,11 @@
 
 #include <optional>
 
+namespace bpc {
+#define GEN_PASS_DEF_TILEMATMULPASS
+#include "bpc/Pipelines/Passes.h.inc"
+} // namespace bpc
+
 using namespace mlir;
 
 namespace {
@@ -150,29 +155,8 @@ SmallVector<Value> indicesOf(linalg::LinalgOp op, OpOperand *operand, ArrayRef<V
   return indices;
 }
 
-struct TileMatmulPass : PassWrapper<TileMatmulPass, OperationPass<>> {
-  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(TileMatmulPass)
-
-  TileMatmulPass() = default;
-  TileMatmulPass(const TileMatmulPass &other) : PassWrapper(other) {}
-
-  StringRef getArgument() const final { return "bpc-tile-matmul"; }
-  StringRef getDescription() const final {
-    return "Matmul-like linalg ops on buffers to register-tiled vector loops, keeping the "
-           "order of each element's additions";
-  }
-  void getDependentDialects(DialectRegistry &registry) const override {
-    registry.insert<arith::ArithDialect, memref::MemRefDialect, scf::SCFDialect,
-                    vector::VectorDialect>();
-  }
-
-  Option<unsigned> rows{*this, "rows", llvm::cl::desc("Rows of C per register tile (MR)"),
-                        llvm::cl::init(4)};
-  Option<unsigned> vectors{*this, "vectors",
-                           llvm::cl::desc("Vectors across a row of C per register tile"),
-                           llvm::cl::init(3)};
-  Option<unsigned> vectorWidth{*this, "vector-width", llvm::cl::desc("Elements per vector (VW)"),
-                               llvm::cl::init(16)};
+struct TileMatmulPass : bpc::impl::TileMatmulPassBase<TileMatmulPass> {
+  using TileMatmulPassBase::TileMatmulPassBase;
 
   void runOnOperation() override {
     if (rows == 0 || vectors == 0 || vectorWidth == 0) {
@@ -327,5 +311,3 @@ struct TileMatmulPass : PassWrapper<TileMatmulPass, OperationPass<>> {
 };
 
 } // namespace
-
-std::unique_ptr<Pass> bpc::createTileMatmulPass() { return std::make_unique<TileMatmulPass>(); }

@@ -1,16 +1,17 @@
 //===- Passes.h - Passes of bpc's own pipelines -----------------*- C++ -*-===//
 //
-// The few passes the named pipelines (Pipelines.h) need beyond upstream MLIR:
-// each is a small, target-independent rewrite that makes the generated code
-// fast without changing a single computed bit (DESIGN.md §3: eager and jitted
-// code agree bit for bit, so no pass here may reassociate or contract
-// floating-point arithmetic).
+// The few passes the named pipelines (Pipelines.h) need beyond upstream MLIR,
+// declared in Passes.td: each is a small, target-independent rewrite that
+// makes the generated code fast without changing a single computed bit
+// (DESIGN.md §3: eager and jitted code agree bit for bit, so no pass here may
+// reassociate or contract floating-point arithmetic).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef BPC_PIPELINES_PASSES_H
 #define BPC_PIPELINES_PASSES_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 #include <memory>
@@ -21,84 +22,16 @@ class RewritePatternSet;
 
 namespace bpc {
 
-/// `bpc-fuse-elementwise`: fuses producer `linalg.generic`s with only
-/// parallel loops into their single consumer when the consumer reads each
-/// produced element exactly once (its indexing map for the operand is a
-/// permutation), so a chain of elementwise ops becomes one loop nest without
-/// temporaries and nothing is recomputed. The fused body runs the same scalar
-/// ops in the same order, so results do not change.
-std::unique_ptr<mlir::Pass> createFuseElementwisePass();
-
-/// `bpc-results-to-out-params`: destination passing for the exported
-/// kernels (`func.func`s marked `llvm.emit_c_interface`). Every ordinary
-/// tensor result gets a new trailing argument of its type (after the dyn
-/// Variables) and is computed into it: the `tensor.empty` that starts the
-/// producing chain of destination-style ops is replaced by the argument, or
-/// else the value is copied into it with `linalg.copy`. The result is then
-/// equivalent to the argument, so after one-shot bufferization
-/// `drop-equivalent-buffer-results` removes it and the kernel writes straight
-/// into the caller's buffer. Results that are the new values of dyn
-/// Variables (arguments marked `bp.var`, already computed into their own
-/// tensors by the bp lowering) are left alone.
-std::unique_ptr<mlir::Pass> createResultsToOutParamsPass();
-
-/// `bpc-interchange-loops`: generalizes named linalg ops (matvec, vecmat,
-/// matmul, ...) and reorders the loops of each op so that loops indexing the
-/// contiguous (last) dimension of more operands are inner loops, e.g. `v @ X`
-/// iterates over rows of X outside and columns inside. Reduction loops keep
-/// their relative order, so each result element sums its terms in the same
-/// order as before and results are bit-identical.
-std::unique_ptr<mlir::Pass> createInterchangeLoopsPass();
-
-/// `bpc-fold-transposes`: on tensors, every linalg op input produced by a
-/// `linalg.transpose` is read from the transpose's input through the
-/// permuted indexing map instead (named ops are generalized first), so the
-/// transposes that reverse mode emits (`x^T @ dh`) are not copied; unused
-/// transposes are erased. Same elements, same arithmetic.
-std::unique_ptr<mlir::Pass> createFoldTransposesPass();
-
-/// `bpc-tile-matmul`: rewrites matmul-like linalg ops on buffers (C[u, v] +=
-/// A[u, k] * B[k, v] in any layout where v is contiguous in C and B, e.g.
-/// `x @ w` and `x^T @ dh`) into loops over MR x NR register tiles of C held
-/// in vectors for the whole k loop, then the rows left over one at a time
-/// and the columns left over one vector at a time (the last, partial one
-/// masked). Each element of C still
-/// adds its terms one k after the other, without fused multiply-adds, so
-/// results are bit-identical. Options: rows (MR), vectors (NR / VW),
-/// vector-width (VW).
-std::unique_ptr<mlir::Pass> createTileMatmulPass();
-
-/// `bpc-expand-math`: rewrites `math.exp` on f32 (scalars and vectors) into
-/// branch-free polynomial arithmetic, so loops that call it vectorise instead
-/// of calling libm's scalar `expf` per element. Exhaustively checked over all
-/// 2^32 inputs: at most 1.01 ulp from the exact value (libm's expf is within
-/// 0.5–1 ulp), subnormal results rounded once, and exact special cases:
-/// exp(NaN) = NaN, exp(+inf) = +inf, exp(-inf) = +0, overflow to +inf for
-/// x > 88.7228, underflow to +0 for x < -103.9721. Other math ops and f64 are
-/// left to libm.
-std::unique_ptr<mlir::Pass> createExpandMathPass();
+#define GEN_PASS_DECL
+#include "bpc/Pipelines/Passes.h.inc"
 
 /// The rewrite of `bpc-expand-math`, for use in other pattern sets.
 void populateExpandMathPatterns(mlir::RewritePatternSet &patterns);
 
-/// `bpc-loop-carried-destinations`: in scf.while/scf.for bodies, the
-/// elementwise `linalg.generic` that produces a yielded tensor writes into
-/// the block argument that the value replaces, when nothing reads that
-/// argument after it, so bufferization updates loop-carried values (a
-/// traced loop's Variables) in place instead of allocating and copying them
-/// every iteration. Destinations of elementwise ops are only shapes in
-/// tensor semantics, so results do not change.
-std::unique_ptr<mlir::Pass> createLoopCarriedDestinationsPass();
-
-/// `bpc-hoist-loop-allocs` (on buffers, before deallocation): an allocation
-/// of static shape inside scf.while/scf.for whose buffer cannot outlive an
-/// iteration (used only by linalg ops and memref.load/store) moves before
-/// the outermost such loop, so a loop body does not allocate.
-std::unique_ptr<mlir::Pass> createHoistLoopAllocsPass();
-
-/// Registers the passes above under their names (for pipeline text and
-/// `bpc-opt`).
-void registerBPCPipelinePasses();
+/// `registerBPCPipelinePasses()` registers every pass above under its name
+/// (for pipeline text and `bpc-opt`).
+#define GEN_PASS_REGISTRATION
+#include "bpc/Pipelines/Passes.h.inc"
 
 } // namespace bpc
 
