@@ -140,10 +140,6 @@ mlir::Value asTraced(ArrayRuntime &rt, TraceContext &tc, mlir::Block *block, con
   return {};
 }
 
-DType dtypeOfTraced(mlir::Value v) {
-  return *fromMLIRType(llvm::cast<mlir::RankedTensorType>(v.getType()).getElementType());
-}
-
 /// A traced 0-d condition as a bool value, or null when `v` is a Python
 /// value or concrete array (decided now).
 mlir::Value tracedPredicate(Interp &in, ArrayRuntime &rt, const Value &v, const char *fn) {
