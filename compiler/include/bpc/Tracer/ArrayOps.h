@@ -50,13 +50,18 @@ EmitFn fullOf(std::vector<int64_t> shape, std::optional<DType> dtype);
 /// ones/zeros/full of a static shape.
 EmitFn fill(double value, DType dtype, std::vector<int64_t> shape);
 
-/// One entry of a normalised subscript: a slice, or an integer index.
+/// One entry of a normalised subscript: a slice or an integer index (each
+/// consuming one dimension), or a new axis of size 1 (`None`), which
+/// consumes none.
 struct IndexItem {
   bool isSlice = true;
+  bool isNewAxis = false;
   int64_t start = 0, stop = 0, step = 1; // slice (stop kDynamic: to the end)
   int64_t index = 0;                     // integer index
 };
-/// Normalises a Python subscript (int, slice or tuple of them) against `shape`.
+/// Normalises a Python subscript (int, slice, None, Ellipsis or a tuple of
+/// them) against `shape`: one slice or integer per dimension, in order, with
+/// the new axes between them where the subscript put them.
 std::vector<IndexItem> normaliseIndex(Interp &in, const Value &index,
                                       llvm::ArrayRef<int64_t> shape);
 EmitFn getItem(std::vector<IndexItem> items);
