@@ -793,15 +793,16 @@ EmitFn ops::setItem(std::vector<IndexItem> items) {
 }
 
 namespace {
-/// The leading-axis indices of a dynamic subscript as i32 0-d tensors, and
-/// the shape left after dropping those axes.
+/// The indices of a dynamic subscript as i32 0-d tensors, and the shape
+/// left after dropping their axes.
 llvm::SmallVector<mlir::Value> dynamicIndices(OpEnv &env, llvm::ArrayRef<Operand> indices,
+                                              llvm::ArrayRef<int64_t> axes,
                                               llvm::ArrayRef<int64_t> shape,
                                               llvm::SmallVector<int64_t> &rest) {
-  if (indices.size() > shape.size())
+  if (axes.size() > shape.size() || (!axes.empty() && axes.back() >= (int64_t)shape.size()))
     env.in.raise(Exc::IndexError, "too many indices for array: array is " +
                                       llvm::Twine(shape.size()) + "-dimensional, but " +
-                                      llvm::Twine(indices.size()) + " were indexed");
+                                      llvm::Twine(axes.back() + 1) + " were indexed");
   llvm::SmallVector<mlir::Value> values;
   for (const Operand &o : indices) {
     if (isFloat(o.type.dtype) || o.type.dtype == DType::Bool || !shapeOf(o).empty())
@@ -809,45 +810,37 @@ llvm::SmallVector<mlir::Value> dynamicIndices(OpEnv &env, llvm::ArrayRef<Operand
                                     "indices here, not " + describe(o));
     values.push_back(materialize(env, o, DType::I32));
   }
-  rest.assign(shape.begin() + indices.size(), shape.end());
+  rest.clear();
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (!llvm::is_contained(axes, static_cast<int64_t>(d)))
+      rest.push_back(shape[d]);
   return values;
-}
-
-llvm::SmallVector<int64_t> leadingAxes(size_t n) {
-  llvm::SmallVector<int64_t> axes;
-  for (size_t i = 0; i < n; ++i)
-    axes.push_back(i);
-  return axes;
 }
 } // namespace
 
-EmitFn ops::getItemDynamic(unsigned numIndices) {
-  return [numIndices](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+EmitFn ops::getItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> restItems) {
+  return [axes, restItems](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
     mlir::Value x = xs[0].value;
     llvm::SmallVector<int64_t> rest;
-    auto indices = dynamicIndices(env, xs.slice(1, numIndices), typeOf(x).getShape(), rest);
-    return env.builder.create<bp::IndexOp>(
-        env.loc, tensorType(env.builder.getContext(), dtypeOf(x), rest), x, indices,
-        leadingAxes(numIndices));
+    auto indices = dynamicIndices(env, xs.slice(1, axes.size()), axes, typeOf(x).getShape(), rest);
+    mlir::Value picked = env.builder.create<bp::IndexOp>(
+        env.loc, tensorType(env.builder.getContext(), dtypeOf(x), rest), x, indices, axes);
+    return ops::getItem(restItems)(env, {Operand{picked, xs[0].type}});
   };
 }
 
-EmitFn ops::setItemDynamic(unsigned numIndices) {
-  return [numIndices](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+EmitFn ops::setItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> restItems) {
+  return [axes, restItems](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
     mlir::Value dest = xs[0].value;
     RankedTensorType type = typeOf(dest);
     llvm::SmallVector<int64_t> rest;
-    auto indices = dynamicIndices(env, xs.slice(2, numIndices), type.getShape(), rest);
-    llvm::SmallVector<int64_t> joined;
-    if (mlir::failed(bp::broadcastShapes(rest, shapeOf(xs[1]), joined)) ||
-        llvm::ArrayRef<int64_t>(joined) != llvm::ArrayRef<int64_t>(rest))
-      env.in.raise(Exc::ValueError, "could not broadcast " + describe(xs[1]) +
-                                        " into the selected region " +
-                                        describeType(dtypeOf(dest), rest) + " of " +
-                                        describeType(type));
-    mlir::Value update = materialize(env, xs[1], dtypeOf(dest));
-    return env.builder.create<bp::UpdateIndexOp>(env.loc, type, update, dest, indices,
-                                                 leadingAxes(numIndices));
+    auto indices = dynamicIndices(env, xs.slice(2, axes.size()), axes, type.getShape(), rest);
+    auto restType = tensorType(env.builder.getContext(), dtypeOf(dest), rest);
+    // The sub-array dest[i] with its slices replaced by the update, written
+    // back at i.
+    mlir::Value sub = env.builder.create<bp::IndexOp>(env.loc, restType, dest, indices, axes);
+    mlir::Value updated = ops::setItem(restItems)(env, {Operand{sub, xs[0].type}, xs[1]});
+    return env.builder.create<bp::UpdateIndexOp>(env.loc, type, updated, dest, indices, axes);
   };
 }
 

@@ -67,11 +67,12 @@ std::vector<IndexItem> normaliseIndex(Interp &in, const Value &index,
 EmitFn getItem(std::vector<IndexItem> items);
 /// Operands: dest, update.
 EmitFn setItem(std::vector<IndexItem> items);
-/// `x[i, j]` where some of the leading indices are traced 0-d integer
-/// arrays: operands x, then one index each (array or Python int).
-EmitFn getItemDynamic(unsigned numIndices);
-/// `v[i, j] = e` likewise: operands dest, update, then the indices.
-EmitFn setItemDynamic(unsigned numIndices);
+/// `x[i, 1:3]` where some indices are traced 0-d integer arrays: operands
+/// x, then one index each (array or Python int) for `axes`; `rest` slices
+/// the dimensions left.
+EmitFn getItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> rest);
+/// `v[i, 1:3] = e` likewise: operands dest, update, then the indices.
+EmitFn setItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> rest);
 
 /// Random numbers (BPRandomOps.td); operand 0 is always a key, i32[2].
 /// Rows [first, last) of jax.random.split(key, count): an array of keys
