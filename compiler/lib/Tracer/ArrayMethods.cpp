@@ -93,38 +93,64 @@ Value toList(ArrayRuntime &rt, const ArrayState &a, size_t dim = 0, int64_t offs
   return makeList(std::move(items));
 }
 
-/// The indices of a subscript made of Python ints and at least one traced
-/// 0-d array (`x[i]` with `i` traced, e.g. a loop counter), or nullopt for
-/// any other subscript (slices, only ints), which normaliseIndex handles.
-std::optional<std::vector<Value>> tracedIndices(ArrayRuntime &rt, const Value &index) {
+/// A subscript made of Python ints, slices, None and at least one traced 0-d
+/// array (`x[i]` or `x[i, 1:3]` with `i` traced, e.g. a loop counter): the
+/// indices and their axes, and the slices of the remaining dimensions.
+struct TracedIndex {
+  std::vector<Value> indices;
+  std::vector<int64_t> axes;
+  std::vector<ops::IndexItem> rest;
+};
+
+/// The traced subscript of array `a`, or nullopt for any other subscript
+/// (no traced index, or an Ellipsis), which normaliseIndex handles.
+std::optional<TracedIndex> tracedIndex(ArrayRuntime &rt, const ArrayState &a,
+                                       const Value &index) {
   std::vector<Value> items;
   if (auto *t = index.dyn<TupleObject>())
     items = t->items;
   else
     items.push_back(index);
   bool anyTraced = false;
+  TracedIndex traced;
+  std::vector<Value> slices;
+  std::vector<int64_t> restShape;
+  size_t d = 0; // the dimension the next item indexes; None consumes none
   for (const Value &v : items) {
-    ArrayState *a = rt.asArray(v);
-    if (a && a->isSymbolic() && a->shape.empty())
+    ArrayState *i = rt.asArray(v);
+    if (v.isNone()) {
+      slices.push_back(v);
+      continue;
+    }
+    if (i && i->isSymbolic() && i->shape.empty())
       anyTraced = true;
-    else if (!v.isIntLike() || v.isBool())
+    else if (v.is<SliceObject>() && d < a.shape.size()) {
+      slices.push_back(v);
+      restShape.push_back(a.shape[d++]);
+      continue;
+    } else if (!v.isIntLike() || v.isBool())
       return std::nullopt;
+    traced.indices.push_back(v);
+    traced.axes.push_back(static_cast<int64_t>(d++));
   }
   if (!anyTraced)
     return std::nullopt;
-  return items;
+  for (; d < a.shape.size(); ++d)
+    restShape.push_back(a.shape[d]);
+  traced.rest = ops::normaliseIndex(rt.in, makeTuple(std::move(slices)), restShape);
+  return traced;
 }
 
 /// A copy of array `x` whose `x[index]` is `value` (cast to x's dtype, as
 /// NumPy's assignment does); `x` itself is unchanged.
 Value withItemSet(ArrayRuntime &rt, const Value &x, const Value &index, const Value &value) {
-  if (std::optional<std::vector<Value>> indices = tracedIndices(rt, index)) {
+  ArrayState &a = *rt.asArray(x);
+  if (std::optional<TracedIndex> traced = tracedIndex(rt, a, index)) {
     std::vector<Value> operands = {x, value};
-    operands.insert(operands.end(), indices->begin(), indices->end());
-    return rt.applyOp("setitem", operands, ops::setItemDynamic(indices->size()),
+    operands.insert(operands.end(), traced->indices.begin(), traced->indices.end());
+    return rt.applyOp("setitem", operands, ops::setItemDynamic(traced->axes, traced->rest),
                       /*updatesFirst=*/true);
   }
-  ArrayState &a = *rt.asArray(x);
   return rt.applyOp("setitem", {x, value},
                     ops::setItem(ops::normaliseIndex(rt.in, index, a.shape)),
                     /*updatesFirst=*/true);
@@ -310,10 +336,10 @@ void bpc::tracer::installArrayClass(ArrayRuntime &rt) {
   });
   def(cls.dict, "__getitem__", [&rt](Interp &in, CallArgs &args) {
     ArrayState &a = self(rt, args);
-    if (std::optional<std::vector<Value>> indices = tracedIndices(rt, args.positional[1])) {
+    if (std::optional<TracedIndex> traced = tracedIndex(rt, a, args.positional[1])) {
       std::vector<Value> operands = {args.positional[0]};
-      operands.insert(operands.end(), indices->begin(), indices->end());
-      return rt.applyOp("getitem", operands, ops::getItemDynamic(indices->size()));
+      operands.insert(operands.end(), traced->indices.begin(), traced->indices.end());
+      return rt.applyOp("getitem", operands, ops::getItemDynamic(traced->axes, traced->rest));
     }
     return rt.applyOp("getitem", {args.positional[0]},
                       ops::getItem(ops::normaliseIndex(in, args.positional[1], a.shape)));

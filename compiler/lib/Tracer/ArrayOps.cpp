@@ -554,26 +554,55 @@ EmitFn ops::fill(double value, DType dtype, std::vector<int64_t> shape) {
 
 std::vector<IndexItem> ops::normaliseIndex(Interp &in, const Value &index,
                                            llvm::ArrayRef<int64_t> shape) {
-  std::vector<Value> parts;
+  std::vector<Value> given;
   if (auto *t = index.dyn<TupleObject>())
-    parts = t->items;
+    given = t->items;
   else
-    parts.push_back(index);
-  if (parts.size() > shape.size())
+    given.push_back(index);
+  auto isEllipsis = [&](const Value &v) { return v.getObject() == in.ellipsis.getObject(); };
+  // The Ellipsis stands for as many full slices as the other entries leave
+  // dimensions; None consumes no dimension.
+  size_t consuming = 0, ellipses = 0;
+  for (const Value &v : given) {
+    if (v.isObject() && isEllipsis(v))
+      ++ellipses;
+    else if (!v.isNone())
+      ++consuming;
+  }
+  if (ellipses > 1)
+    in.raise(Exc::IndexError, "an index can only have a single ellipsis ('...')");
+  if (consuming > shape.size())
     in.raise(Exc::IndexError, "too many indices for array: array is " +
                                   llvm::Twine(shape.size()) + "-dimensional, but " +
-                                  llvm::Twine(parts.size()) + " were indexed");
+                                  llvm::Twine(consuming) + " were indexed");
+  std::vector<Value> parts;
+  for (const Value &v : given) {
+    if (v.isObject() && isEllipsis(v))
+      parts.insert(parts.end(), shape.size() - consuming,
+                   Value(new SliceObject(Value(), Value(), Value())));
+    else
+      parts.push_back(v);
+  }
   std::vector<IndexItem> items;
-  for (size_t d = 0; d < shape.size(); ++d) {
+  size_t d = 0;
+  for (size_t p = 0; d < shape.size() || p < parts.size(); ++p) {
+    if (p < parts.size() && parts[p].isNone()) {
+      IndexItem item;
+      item.isSlice = false;
+      item.isNewAxis = true;
+      items.push_back(item);
+      continue;
+    }
     int64_t size = shape[d];
     IndexItem item;
     item.stop = size;
-    if (d < parts.size() && !parts[d].is<SliceObject>()) {
-      if (!parts[d].isIntLike())
-        in.raise(Exc::IndexError, "only integers and slices are valid array indices, not " +
-                                      in.typeName(parts[d]));
+    if (p < parts.size() && !parts[p].is<SliceObject>()) {
+      if (!parts[p].isIntLike())
+        in.raise(Exc::IndexError,
+                 "only integers, slices (`:`), ellipsis (`...`) and None (`bm.newaxis`) are "
+                 "valid array indices, not " + in.typeName(parts[p]));
       item.isSlice = false;
-      item.index = parts[d].getInt();
+      item.index = parts[p].getInt();
       if (size != ShapedType::kDynamic) {
         if (item.index < -size || item.index >= size)
           in.raise(Exc::IndexError, "index " + llvm::Twine(item.index) +
@@ -582,12 +611,16 @@ std::vector<IndexItem> ops::normaliseIndex(Interp &in, const Value &index,
         if (item.index < 0)
           item.index += size;
       }
-    } else if (d < parts.size()) {
-      auto *s = parts[d].dyn<SliceObject>();
+    } else if (p < parts.size()) {
+      auto *s = parts[p].dyn<SliceObject>();
       auto get = [&](const Value &v, int64_t dflt) { return v.isNone() ? dflt : in.intArg(v); };
       item.step = get(s->step, 1);
-      if (item.step < 1)
-        in.raise(Exc::NotImplementedError, "array slices with a step < 1 are not supported yet");
+      if (item.step == 0)
+        in.raise(Exc::ValueError, "slice step cannot be zero");
+      if (item.step < 0)
+        in.raise(Exc::NotImplementedError,
+                 "array slices with a negative step are not supported yet; index with a "
+                 "positive step and reverse the order another way (e.g. bm.flip)");
       if (size == ShapedType::kDynamic) {
         item.start = get(s->start, 0);
         item.stop = s->stop.isNone() ? ShapedType::kDynamic : in.intArg(s->stop);
@@ -607,6 +640,7 @@ std::vector<IndexItem> ops::normaliseIndex(Interp &in, const Value &index,
       item.stop = ShapedType::kDynamic;
     }
     items.push_back(item);
+    ++d;
   }
   return items;
 }
@@ -614,18 +648,27 @@ std::vector<IndexItem> ops::normaliseIndex(Interp &in, const Value &index,
 namespace {
 struct SplitIndex {
   llvm::SmallVector<int64_t> starts, stops, steps, sliced, axes, intIndices;
-  bool anyInt = false, fullSlices = true;
+  /// The shape NumPy gives `x[index]`: the sliced dimensions, without the
+  /// integer-indexed ones, with a 1 at each new axis.
+  llvm::SmallVector<int64_t> selected;
+  bool anyInt = false, fullSlices = true, anyNewAxis = false;
 };
 
 SplitIndex split(const std::vector<IndexItem> &items, llvm::ArrayRef<int64_t> shape) {
   SplitIndex s;
-  for (size_t d = 0; d < items.size(); ++d) {
-    const IndexItem &it = items[d];
+  for (size_t p = 0, d = 0; p < items.size(); ++p) {
+    const IndexItem &it = items[p];
+    if (it.isNewAxis) {
+      s.anyNewAxis = true;
+      s.selected.push_back(1);
+      continue;
+    }
     if (it.isSlice) {
       s.starts.push_back(it.start);
       s.stops.push_back(it.stop);
       s.steps.push_back(it.step);
       s.sliced.push_back(bp::sliceSize(shape[d], it.start, it.stop, it.step));
+      s.selected.push_back(s.sliced.back());
       if (!(it.start == 0 && it.step == 1 && it.stop == shape[d]))
         s.fullSlices = false;
     } else {
@@ -637,8 +680,21 @@ SplitIndex split(const std::vector<IndexItem> &items, llvm::ArrayRef<int64_t> sh
       s.axes.push_back(d);
       s.intIndices.push_back(it.index);
     }
+    ++d;
   }
   return s;
+}
+
+/// `x` (whose shape is `shape` with the new axes left out) reshaped to
+/// `shape`, which puts a 1 at each new axis. A reshape can infer only one
+/// `?` dimension.
+mlir::Value withNewAxes(OpEnv &env, mlir::Value x, llvm::ArrayRef<int64_t> shape) {
+  if (llvm::count(shape, ShapedType::kDynamic) > 1)
+    env.in.raise(Exc::NotImplementedError,
+                 "None (bm.newaxis) in the subscript of an array with more than one dimension "
+                 "of unknown size is not supported");
+  return env.builder.create<bp::ReshapeOp>(
+      env.loc, tensorType(env.builder.getContext(), dtypeOf(x), shape), x);
 }
 
 llvm::SmallVector<mlir::Value> indexValues(OpEnv &env, llvm::ArrayRef<int64_t> indices) {
@@ -659,14 +715,15 @@ EmitFn ops::getItem(std::vector<IndexItem> items) {
     if (!s.fullSlices)
       x = env.builder.create<bp::SliceOp>(env.loc, tensorType(ctx, t, s.sliced), x, s.starts,
                                           s.stops, s.steps);
-    if (!s.anyInt)
-      return x;
-    llvm::SmallVector<int64_t> kept;
-    for (size_t d = 0; d < s.sliced.size(); ++d)
-      if (!llvm::is_contained(s.axes, static_cast<int64_t>(d)))
-        kept.push_back(s.sliced[d]);
-    return env.builder.create<bp::IndexOp>(env.loc, tensorType(ctx, t, kept), x,
-                                           indexValues(env, s.intIndices), s.axes);
+    if (s.anyInt) {
+      llvm::SmallVector<int64_t> kept;
+      for (size_t d = 0; d < s.sliced.size(); ++d)
+        if (!llvm::is_contained(s.axes, static_cast<int64_t>(d)))
+          kept.push_back(s.sliced[d]);
+      x = env.builder.create<bp::IndexOp>(env.loc, tensorType(ctx, t, kept), x,
+                                          indexValues(env, s.intIndices), s.axes);
+    }
+    return s.anyNewAxis ? withNewAxes(env, x, s.selected) : x;
   };
 }
 
@@ -681,20 +738,54 @@ EmitFn ops::setItem(std::vector<IndexItem> items) {
     for (size_t d = 0; d < s.sliced.size(); ++d)
       if (!llvm::is_contained(s.axes, static_cast<int64_t>(d)))
         region.push_back(s.sliced[d]);
+    // With new axes the update broadcasts to the selected shape, whose 1s
+    // at the new axes are then dropped from it.
+    llvm::ArrayRef<int64_t> target = s.anyNewAxis ? s.selected : region;
     llvm::SmallVector<int64_t> joined;
-    if (mlir::failed(bp::broadcastShapes(region, shapeOf(xs[1]), joined)) ||
-        joined.size() != region.size())
+    if (mlir::failed(bp::broadcastShapes(target, shapeOf(xs[1]), joined)) ||
+        joined.size() != target.size())
       env.in.raise(Exc::ValueError, "could not broadcast " + describe(xs[1]) +
                                         " into the selected region " +
-                                        describeType(t, region) + " of " + describeType(type));
+                                        describeType(t, target) + " of " + describeType(type));
     mlir::Value update = materialize(env, xs[1], t);
+    if (s.anyNewAxis) {
+      llvm::ArrayRef<int64_t> given = shapeOf(xs[1]);
+      llvm::SmallVector<int64_t> padded(target.size() - given.size(), 1);
+      padded.append(given.begin(), given.end());
+      llvm::SmallVector<int64_t> dropped;
+      size_t p = 0;
+      for (const IndexItem &it : items) {
+        if (it.isNewAxis) {
+          ++p;
+        } else if (it.isSlice) {
+          dropped.push_back(padded[p++]);
+        }
+      }
+      if (llvm::ArrayRef<int64_t>(dropped) != given)
+        update = withNewAxes(env, update, dropped);
+    }
     if (s.anyInt) {
-      if (!s.fullSlices)
-        env.in.raise(Exc::NotImplementedError,
-                     "assigning to a mix of integer indices and partial slices is not "
-                     "supported yet");
-      return env.builder.create<bp::UpdateIndexOp>(env.loc, type, update, dest,
-                                                   indexValues(env, s.intIndices), s.axes);
+      llvm::SmallVector<mlir::Value> indices = indexValues(env, s.intIndices);
+      if (!s.fullSlices) {
+        // `v[i, a:b] = e`: the sub-array v[i] with its slice replaced by e,
+        // written back at i.
+        llvm::SmallVector<int64_t> keptShape, starts, stops, steps;
+        for (size_t d = 0; d < s.starts.size(); ++d) {
+          if (llvm::is_contained(s.axes, static_cast<int64_t>(d)))
+            continue;
+          keptShape.push_back(type.getDimSize(d));
+          starts.push_back(s.starts[d]);
+          stops.push_back(s.stops[d]);
+          steps.push_back(s.steps[d]);
+        }
+        auto keptType = tensorType(env.builder.getContext(), t, keptShape);
+        mlir::Value sub =
+            env.builder.create<bp::IndexOp>(env.loc, keptType, dest, indices, s.axes);
+        update = env.builder.create<bp::UpdateSliceOp>(env.loc, keptType, update, sub, starts,
+                                                       stops, steps);
+      }
+      return env.builder.create<bp::UpdateIndexOp>(env.loc, type, update, dest, indices,
+                                                   s.axes);
     }
     return env.builder.create<bp::UpdateSliceOp>(env.loc, type, update, dest, s.starts, s.stops,
                                                  s.steps);
@@ -702,15 +793,16 @@ EmitFn ops::setItem(std::vector<IndexItem> items) {
 }
 
 namespace {
-/// The leading-axis indices of a dynamic subscript as i32 0-d tensors, and
-/// the shape left after dropping those axes.
+/// The indices of a dynamic subscript as i32 0-d tensors, and the shape
+/// left after dropping their axes.
 llvm::SmallVector<mlir::Value> dynamicIndices(OpEnv &env, llvm::ArrayRef<Operand> indices,
+                                              llvm::ArrayRef<int64_t> axes,
                                               llvm::ArrayRef<int64_t> shape,
                                               llvm::SmallVector<int64_t> &rest) {
-  if (indices.size() > shape.size())
+  if (axes.size() > shape.size() || (!axes.empty() && axes.back() >= (int64_t)shape.size()))
     env.in.raise(Exc::IndexError, "too many indices for array: array is " +
                                       llvm::Twine(shape.size()) + "-dimensional, but " +
-                                      llvm::Twine(indices.size()) + " were indexed");
+                                      llvm::Twine(axes.back() + 1) + " were indexed");
   llvm::SmallVector<mlir::Value> values;
   for (const Operand &o : indices) {
     if (isFloat(o.type.dtype) || o.type.dtype == DType::Bool || !shapeOf(o).empty())
@@ -718,45 +810,37 @@ llvm::SmallVector<mlir::Value> dynamicIndices(OpEnv &env, llvm::ArrayRef<Operand
                                     "indices here, not " + describe(o));
     values.push_back(materialize(env, o, DType::I32));
   }
-  rest.assign(shape.begin() + indices.size(), shape.end());
+  rest.clear();
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (!llvm::is_contained(axes, static_cast<int64_t>(d)))
+      rest.push_back(shape[d]);
   return values;
-}
-
-llvm::SmallVector<int64_t> leadingAxes(size_t n) {
-  llvm::SmallVector<int64_t> axes;
-  for (size_t i = 0; i < n; ++i)
-    axes.push_back(i);
-  return axes;
 }
 } // namespace
 
-EmitFn ops::getItemDynamic(unsigned numIndices) {
-  return [numIndices](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+EmitFn ops::getItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> restItems) {
+  return [axes, restItems](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
     mlir::Value x = xs[0].value;
     llvm::SmallVector<int64_t> rest;
-    auto indices = dynamicIndices(env, xs.slice(1, numIndices), typeOf(x).getShape(), rest);
-    return env.builder.create<bp::IndexOp>(
-        env.loc, tensorType(env.builder.getContext(), dtypeOf(x), rest), x, indices,
-        leadingAxes(numIndices));
+    auto indices = dynamicIndices(env, xs.slice(1, axes.size()), axes, typeOf(x).getShape(), rest);
+    mlir::Value picked = env.builder.create<bp::IndexOp>(
+        env.loc, tensorType(env.builder.getContext(), dtypeOf(x), rest), x, indices, axes);
+    return ops::getItem(restItems)(env, {Operand{picked, xs[0].type}});
   };
 }
 
-EmitFn ops::setItemDynamic(unsigned numIndices) {
-  return [numIndices](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
+EmitFn ops::setItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> restItems) {
+  return [axes, restItems](OpEnv &env, llvm::ArrayRef<Operand> xs) -> mlir::Value {
     mlir::Value dest = xs[0].value;
     RankedTensorType type = typeOf(dest);
     llvm::SmallVector<int64_t> rest;
-    auto indices = dynamicIndices(env, xs.slice(2, numIndices), type.getShape(), rest);
-    llvm::SmallVector<int64_t> joined;
-    if (mlir::failed(bp::broadcastShapes(rest, shapeOf(xs[1]), joined)) ||
-        llvm::ArrayRef<int64_t>(joined) != llvm::ArrayRef<int64_t>(rest))
-      env.in.raise(Exc::ValueError, "could not broadcast " + describe(xs[1]) +
-                                        " into the selected region " +
-                                        describeType(dtypeOf(dest), rest) + " of " +
-                                        describeType(type));
-    mlir::Value update = materialize(env, xs[1], dtypeOf(dest));
-    return env.builder.create<bp::UpdateIndexOp>(env.loc, type, update, dest, indices,
-                                                 leadingAxes(numIndices));
+    auto indices = dynamicIndices(env, xs.slice(2, axes.size()), axes, type.getShape(), rest);
+    auto restType = tensorType(env.builder.getContext(), dtypeOf(dest), rest);
+    // The sub-array dest[i] with its slices replaced by the update, written
+    // back at i.
+    mlir::Value sub = env.builder.create<bp::IndexOp>(env.loc, restType, dest, indices, axes);
+    mlir::Value updated = ops::setItem(restItems)(env, {Operand{sub, xs[0].type}, xs[1]});
+    return env.builder.create<bp::UpdateIndexOp>(env.loc, type, updated, dest, indices, axes);
   };
 }
 

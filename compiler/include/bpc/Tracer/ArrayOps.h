@@ -50,23 +50,29 @@ EmitFn fullOf(std::vector<int64_t> shape, std::optional<DType> dtype);
 /// ones/zeros/full of a static shape.
 EmitFn fill(double value, DType dtype, std::vector<int64_t> shape);
 
-/// One entry of a normalised subscript: a slice, or an integer index.
+/// One entry of a normalised subscript: a slice or an integer index (each
+/// consuming one dimension), or a new axis of size 1 (`None`), which
+/// consumes none.
 struct IndexItem {
   bool isSlice = true;
+  bool isNewAxis = false;
   int64_t start = 0, stop = 0, step = 1; // slice (stop kDynamic: to the end)
   int64_t index = 0;                     // integer index
 };
-/// Normalises a Python subscript (int, slice or tuple of them) against `shape`.
+/// Normalises a Python subscript (int, slice, None, Ellipsis or a tuple of
+/// them) against `shape`: one slice or integer per dimension, in order, with
+/// the new axes between them where the subscript put them.
 std::vector<IndexItem> normaliseIndex(Interp &in, const Value &index,
                                       llvm::ArrayRef<int64_t> shape);
 EmitFn getItem(std::vector<IndexItem> items);
 /// Operands: dest, update.
 EmitFn setItem(std::vector<IndexItem> items);
-/// `x[i, j]` where some of the leading indices are traced 0-d integer
-/// arrays: operands x, then one index each (array or Python int).
-EmitFn getItemDynamic(unsigned numIndices);
-/// `v[i, j] = e` likewise: operands dest, update, then the indices.
-EmitFn setItemDynamic(unsigned numIndices);
+/// `x[i, 1:3]` where some indices are traced 0-d integer arrays: operands
+/// x, then one index each (array or Python int) for `axes`; `rest` slices
+/// the dimensions left.
+EmitFn getItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> rest);
+/// `v[i, 1:3] = e` likewise: operands dest, update, then the indices.
+EmitFn setItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> rest);
 
 /// Random numbers (BPRandomOps.td); operand 0 is always a key, i32[2].
 /// Rows [first, last) of jax.random.split(key, count): an array of keys
