@@ -825,7 +825,7 @@ EmitFn ops::getItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> res
     auto indices = dynamicIndices(env, xs.slice(1, axes.size()), axes, typeOf(x).getShape(), rest);
     mlir::Value picked = env.builder.create<bp::IndexOp>(
         env.loc, tensorType(env.builder.getContext(), dtypeOf(x), rest), x, indices, axes);
-    return ops::getItem(restItems)(env, {Operand{picked, xs[0].type}});
+    return ops::getItem(restItems)(env, {Operand{picked, xs[0].type, std::nullopt}});
   };
 }
 
@@ -839,7 +839,7 @@ EmitFn ops::setItemDynamic(std::vector<int64_t> axes, std::vector<IndexItem> res
     // The sub-array dest[i] with its slices replaced by the update, written
     // back at i.
     mlir::Value sub = env.builder.create<bp::IndexOp>(env.loc, restType, dest, indices, axes);
-    mlir::Value updated = ops::setItem(restItems)(env, {Operand{sub, xs[0].type}, xs[1]});
+    mlir::Value updated = ops::setItem(restItems)(env, {Operand{sub, xs[0].type, std::nullopt}, xs[1]});
     return env.builder.create<bp::UpdateIndexOp>(env.loc, type, updated, dest, indices, axes);
   };
 }
