@@ -20,6 +20,8 @@
 
 #include "bpc/Pipelines/Passes.h"
 
+#include "GenericForm.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -65,14 +67,10 @@ struct FoldTransposesPass : bpc::impl::FoldTransposesPassBase<FoldTransposesPass
     });
     llvm::SetVector<Operation *> transposes;
     for (linalg::LinalgOp op : consumers) {
-      auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-      if (!generic) {
-        rewriter.setInsertionPoint(op);
-        FailureOr<linalg::GenericOp> generalized = linalg::generalizeNamedOp(rewriter, op);
-        if (failed(generalized))
-          continue;
-        generic = *generalized;
-      }
+      FailureOr<linalg::GenericOp> asGeneric = bpc::genericForm(rewriter, op);
+      if (failed(asGeneric))
+        continue;
+      linalg::GenericOp generic = *asGeneric;
       SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
       rewriter.modifyOpInPlace(generic, [&] {
         for (OpOperand *operand : generic.getDpsInputOperands()) {

@@ -22,6 +22,8 @@
 
 #include "bpc/Pipelines/Passes.h"
 
+#include "GenericForm.h"
+
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/IR/AffineExpr.h"
@@ -83,14 +85,10 @@ struct InterchangeLoopsPass : bpc::impl::InterchangeLoopsPassBase<InterchangeLoo
       // lowers to a plain loop nest already).
       if (isa<linalg::FillOp, linalg::CopyOp>(op.getOperation()))
         continue;
-      auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-      if (!generic) {
-        rewriter.setInsertionPoint(op);
-        FailureOr<linalg::GenericOp> generalized = linalg::generalizeNamedOp(rewriter, op);
-        if (failed(generalized))
-          continue;
-        generic = *generalized;
-      }
+      FailureOr<linalg::GenericOp> asGeneric = bpc::genericForm(rewriter, op);
+      if (failed(asGeneric))
+        continue;
+      linalg::GenericOp generic = *asGeneric;
       SmallVector<unsigned> order = preferredOrder(generic);
       if (llvm::is_sorted(order))
         continue;
